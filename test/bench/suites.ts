@@ -1,0 +1,9 @@
+import type { BenchResult } from './report';
+
+export interface BenchSuite {
+  name: string;
+  run(): Promise<BenchResult[]>;
+}
+
+/** Every suite `npm run bench` runs; a new suite adds one line here. */
+export const suites: BenchSuite[] = [];
