@@ -1,0 +1,76 @@
+import { randomFillSync } from 'node:crypto';
+
+/**
+ * Record ids. Every record we create carries an id we generated (UUIDv7: time-ordered, so indexes stay
+ * compact and ids sort by creation), which is what makes a retried create safe. TrailBase returns and
+ * accepts BLOB UUID keys as url-safe base64 *with* `=` padding; we keep the hyphenated form locally.
+ */
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const BASE64_ID_PATTERN = /^[A-Za-z0-9_-]{22}==$/;
+
+let lastMs = -1;
+let lastSeq = 0;
+
+/**
+ * A new UUIDv7 (RFC 9562). Within one millisecond the 12-bit `rand_a` field is used as a counter,
+ * so ids made by this process are strictly increasing even when made in a tight loop.
+ */
+export function uuidv7(nowMs: number = Date.now()): string {
+  const bytes = new Uint8Array(16);
+  randomFillSync(bytes);
+  let ms = Math.max(nowMs, lastMs);
+  if (ms === lastMs) {
+    lastSeq++;
+    if (lastSeq > 0xfff) {
+      ms++;
+      lastSeq = 0;
+    }
+  } else {
+    lastSeq = bytes[6] & 0x07; // start low so the counter has room to grow within the millisecond
+  }
+  lastMs = ms;
+  const high = Math.floor(ms / 2 ** 16);
+  bytes[0] = (high >>> 24) & 0xff;
+  bytes[1] = (high >>> 16) & 0xff;
+  bytes[2] = (high >>> 8) & 0xff;
+  bytes[3] = high & 0xff;
+  bytes[4] = (ms >>> 8) & 0xff;
+  bytes[5] = ms & 0xff;
+  bytes[6] = 0x70 | ((lastSeq >>> 8) & 0x0f);
+  bytes[7] = lastSeq & 0xff;
+  bytes[8] = 0x80 | (bytes[8] & 0x3f);
+  return bytesToUuid(bytes);
+}
+
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}
+
+/** The epoch milliseconds a UUIDv7 was made at. */
+export function uuidv7Time(uuid: string): number {
+  const hex = uuidToBytesChecked(uuid);
+  if ((hex[6] >>> 4) !== 7) throw new TypeError(`not a UUIDv7: ${uuid}`);
+  return hex[0] * 2 ** 40 + hex[1] * 2 ** 32 + hex[2] * 2 ** 24 + hex[3] * 2 ** 16 + hex[4] * 2 ** 8 + hex[5];
+}
+
+/** Hyphenated UUID → TrailBase's id form (url-safe base64 with padding, 24 characters). */
+export function uuidToBase64(uuid: string): string {
+  return Buffer.from(uuidToBytesChecked(uuid)).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+/** TrailBase's id form → hyphenated lower-case UUID. */
+export function base64ToUuid(id: string): string {
+  if (!BASE64_ID_PATTERN.test(id)) throw new TypeError(`not a url-safe base64 UUID: ${id}`);
+  return bytesToUuid(Buffer.from(id.replace(/-/g, '+').replace(/_/g, '/'), 'base64'));
+}
+
+function uuidToBytesChecked(uuid: string): Uint8Array {
+  if (!isUuid(uuid)) throw new TypeError(`not a UUID: ${uuid}`);
+  return Buffer.from(uuid.replace(/-/g, ''), 'hex');
+}
+
+function bytesToUuid(bytes: Uint8Array): string {
+  const hex = Buffer.from(bytes).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
