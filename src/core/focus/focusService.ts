@@ -188,7 +188,8 @@ export class FocusService implements Disposable {
   private needsTick(s: FocusSession, now: number): boolean {
     const due = timer.dueAt(s);
     if (due !== undefined && now >= due) return true;
-    return timer.autoPauseAt(s, this.lastActivity(), this.settings().autoPauseIdleMinutes, now) !== undefined;
+    const idleMinutes = this.settings().autoPauseIdleMinutes;
+    return idleMinutes > 0 && timer.autoPauseAt(s, this.lastActivity(), idleMinutes, now) !== undefined;
   }
 
   private lastActivity(): number | undefined {
