@@ -1,0 +1,75 @@
+import type { BindParams, Database, Statement } from 'sql.js';
+
+export type SqlParam = string | number | null | Uint8Array;
+export type SqlParams = readonly SqlParam[] | Record<string, SqlParam>;
+
+/** The narrow SQL surface the rest of the core uses, so nothing depends on sql.js directly. */
+export interface SqlDb {
+  /** Runs one statement; returns the number of rows it changed. */
+  run(sql: string, params?: SqlParams): number;
+  get<T = Record<string, unknown>>(sql: string, params?: SqlParams): T | undefined;
+  all<T = Record<string, unknown>>(sql: string, params?: SqlParams): T[];
+  /** Runs several statements without parameters. */
+  exec(sql: string): void;
+}
+
+/**
+ * A sql.js connection behind `SqlDb`. Prepared statements are cached per SQL text because the same
+ * few queries run on every repaint; the cache dies with the connection on reload.
+ */
+export class SqlJsDb implements SqlDb {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(readonly raw: Database) {}
+
+  run(sql: string, params?: SqlParams): number {
+    const stmt = this.prepare(sql);
+    try {
+      stmt.run(params as BindParams);
+    } finally {
+      stmt.reset();
+    }
+    return this.raw.getRowsModified();
+  }
+
+  get<T>(sql: string, params?: SqlParams): T | undefined {
+    const stmt = this.prepare(sql);
+    try {
+      if (params) stmt.bind(params as BindParams);
+      return stmt.step() ? (stmt.getAsObject() as T) : undefined;
+    } finally {
+      stmt.reset();
+    }
+  }
+
+  all<T>(sql: string, params?: SqlParams): T[] {
+    const stmt = this.prepare(sql);
+    const rows: T[] = [];
+    try {
+      if (params) stmt.bind(params as BindParams);
+      while (stmt.step()) rows.push(stmt.getAsObject() as T);
+    } finally {
+      stmt.reset();
+    }
+    return rows;
+  }
+
+  exec(sql: string): void {
+    this.raw.exec(sql);
+  }
+
+  close(): void {
+    for (const stmt of this.statements.values()) stmt.free();
+    this.statements.clear();
+    this.raw.close();
+  }
+
+  private prepare(sql: string): Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.raw.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+}

@@ -1,0 +1,343 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { SqlJsStatic } from 'sql.js';
+import type { Logger } from '../logger';
+import { Emitter, type Event } from '../events';
+import { writeFileAtomic, removeOrphanTempFiles } from './atomicWrite';
+import { StoreError } from './errors';
+import { FileLock } from './fileLock';
+import { migrate } from './migrate';
+import { migrations as allMigrations, type Migration } from './migrations';
+import { loadSqlJs } from './sqlite';
+import { SqlJsDb, type SqlDb } from './sqlDb';
+
+export interface StoreOptions {
+  /** The database file; its folder is created if missing. */
+  file: string;
+  logger: Logger;
+  /** sql.js's wasm bytes; without them sql.js locates its own file (fine under Node, not in a bundle). */
+  wasmBinary?: Uint8Array;
+  lockStaleMs?: number;
+  lockTimeoutMs?: number;
+  /** How often to look for other windows' writes when no file event arrives. */
+  pollMs?: number;
+  /** Tests open at an older schema to prove each upgrade path. */
+  migrations?: readonly Migration[];
+}
+
+export interface StoreChange {
+  /** `local`: this process wrote; `external`: another window did, and this store reloaded. */
+  origin: 'local' | 'external';
+}
+
+export interface OpenResult {
+  store: Store;
+  /** Set when the file at start could not be read as a database and was moved aside. */
+  recovered?: { movedTo: string; reason: string };
+}
+
+interface PendingWrite {
+  fn: (db: SqlDb) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+interface FileIdentity {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+
+/**
+ * The one database of the extension: a sql.js image in memory, persisted to a file that every VS Code
+ * window shares. Writes are queued and committed in groups under a cross-process lock: reload what other
+ * windows wrote, apply each write in its own savepoint, export once, replace the file atomically.
+ */
+export class Store {
+  private readonly changes = new Emitter<StoreChange>();
+  readonly onDidChange: Event<StoreChange> = this.changes.event;
+  private pending: PendingWrite[] = [];
+  private flushing: Promise<void> | undefined;
+  private committing = false;
+  private closed = false;
+  private readonly poll: NodeJS.Timeout;
+  private readonly watcher: fs.FSWatcher | undefined;
+  private watchDebounce: NodeJS.Timeout | undefined;
+  /** File writes and reloads so far: the benchmark and tests count group commits with them. */
+  readonly counters = { persists: 0, reloads: 0 };
+
+  private constructor(
+    private readonly sql: SqlJsStatic,
+    private db: SqlJsDb,
+    private identity: FileIdentity | undefined,
+    private readonly file: string,
+    private readonly lock: FileLock,
+    private readonly logger: Logger,
+    pollMs: number,
+  ) {
+    this.poll = setInterval(() => this.checkExternal(), pollMs);
+    this.poll.unref();
+    this.watcher = this.watchFolder();
+  }
+
+  static async open(options: StoreOptions): Promise<OpenResult> {
+    const { file, logger } = options;
+    ensureWritableFolder(path.dirname(file));
+    const sql = await loadSqlJs(options.wasmBinary);
+    const lock = new FileLock(`${file}.lock`, options.lockStaleMs, options.lockTimeoutMs);
+    await lock.acquire();
+    try {
+      removeOrphanTempFiles(file);
+      let recovered: OpenResult['recovered'];
+      let loaded: { db: SqlJsDb; identity: FileIdentity } | undefined;
+      if (fs.existsSync(file)) {
+        try {
+          loaded = readDatabase(sql, file);
+        } catch (err) {
+          const movedTo = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+          fs.renameSync(file, movedTo);
+          recovered = { movedTo, reason: (err as Error).message };
+          logger.warn(`Database could not be read (${recovered.reason}); moved it to ${movedTo} and started a new one.`);
+        }
+      }
+      const db = loaded?.db ?? new SqlJsDb(new sql.Database());
+      let identity = loaded?.identity;
+      const { from, to } = inTransaction(db, () => migrate(db, options.migrations ?? allMigrations));
+      if (from !== to || !identity) {
+        await writeFileAtomic(file, db.raw.export());
+        identity = identify(file);
+        logger.info(`Database schema ${from} → ${to} at ${file}`);
+      }
+      const store = new Store(sql, db, identity, file, lock, logger, options.pollMs ?? 1_000);
+      return { store, recovered };
+    } finally {
+      lock.release();
+    }
+  }
+
+  /** Runs `fn` on the current state, after taking in what other windows wrote since the last look. */
+  read<T>(fn: (db: SqlDb) => T): T {
+    this.assertOpen();
+    if (!this.committing && this.reloadIfChanged()) this.fireSoon('external');
+    return fn(this.db);
+  }
+
+  /**
+   * Applies `fn` atomically and resolves once the change is durable on disk. `fn` runs later, under the
+   * lock and on the freshest state, so it must read what it needs inside itself. Writes issued together
+   * share one file write.
+   */
+  write<T>(fn: (db: SqlDb) => T): Promise<T> {
+    if (this.closed) return Promise.reject(new StoreError('persist-failed', 'FocusFlow database is closed.'));
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      this.flushing ??= this.flush();
+    });
+  }
+
+  /** Waits for queued writes, then releases the database. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flushing;
+    this.closed = true;
+    clearInterval(this.poll);
+    clearTimeout(this.watchDebounce);
+    this.watcher?.close();
+    this.changes.dispose();
+    this.db.close();
+  }
+
+  private async flush(): Promise<void> {
+    // Let every write issued in this turn of the event loop join the first group.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.pending.length) {
+      const group = this.pending;
+      this.pending = [];
+      await this.commit(group);
+    }
+    this.flushing = undefined;
+  }
+
+  private async commit(group: PendingWrite[]): Promise<void> {
+    try {
+      await this.lock.acquire();
+    } catch (err) {
+      for (const write of group) write.reject(err);
+      return;
+    }
+    this.committing = true;
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    let reloaded = false;
+    try {
+      reloaded = this.reloadIfChanged();
+      inTransaction(this.db, () => {
+        for (const write of group) outcomes.push(applyInSavepoint(this.db, write.fn));
+      });
+      if (outcomes.some((o) => o.ok)) {
+        await writeFileAtomic(this.file, this.db.raw.export());
+        this.identity = identify(this.file);
+        this.counters.persists++;
+      }
+    } catch (err) {
+      this.logger.error(`Could not save the FocusFlow database: ${(err as Error).message}`);
+      const failure = new StoreError(
+        'persist-failed',
+        `FocusFlow could not save to ${this.file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). ` +
+          'Check free disk space and the folder permissions; your change was not saved.',
+        err,
+      );
+      for (let i = 0; i < group.length; i++) outcomes[i] = { ok: false, value: failure };
+      // Memory may be ahead of the file now: go back to what is on disk, so nothing unsaved is shown.
+      this.identity = undefined;
+      this.reloadIfChanged();
+    } finally {
+      this.committing = false;
+      this.lock.release();
+    }
+    group.forEach((write, i) => (outcomes[i].ok ? write.resolve(outcomes[i].value) : write.reject(outcomes[i].value)));
+    if (reloaded) this.changes.fire({ origin: 'external' });
+    if (outcomes.some((o) => o.ok)) this.changes.fire({ origin: 'local' });
+  }
+
+  /** Replaces the in-memory image with the file's if another process replaced the file since. */
+  private reloadIfChanged(): boolean {
+    const current = identify(this.file);
+    if (!current || sameIdentity(current, this.identity)) return false;
+    try {
+      const { db, identity } = readDatabase(this.sql, this.file);
+      this.db.close();
+      this.db = db;
+      this.identity = identity;
+      this.counters.reloads++;
+      return true;
+    } catch (err) {
+      this.logger.error(`Could not reload the FocusFlow database written by another window: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
+  private checkExternal(): void {
+    if (this.closed || this.committing) return;
+    if (this.reloadIfChanged()) this.changes.fire({ origin: 'external' });
+  }
+
+  private fireSoon(origin: StoreChange['origin']): void {
+    queueMicrotask(() => this.changes.fire({ origin }));
+  }
+
+  private watchFolder(): fs.FSWatcher | undefined {
+    const name = path.basename(this.file);
+    try {
+      const watcher = fs.watch(path.dirname(this.file), { persistent: false }, (_event, changed) => {
+        if (changed !== null && changed !== name) return;
+        clearTimeout(this.watchDebounce);
+        this.watchDebounce = setTimeout(() => this.checkExternal(), 20);
+      });
+      watcher.on('error', (err) => this.logger.warn(`Watching the database folder stopped: ${err.message}`));
+      return watcher;
+    } catch (err) {
+      this.logger.warn(`Cannot watch the database folder, checking every second instead: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreError('persist-failed', 'FocusFlow database is closed.');
+  }
+}
+
+function ensureWritableFolder(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (err) {
+    throw new StoreError(
+      'unwritable',
+      `FocusFlow cannot write to its storage folder ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). ` +
+        'Check that the folder exists and is writable, then reload the window.',
+      err,
+    );
+  }
+}
+
+/** Reads the file and its identity through one descriptor, so both describe the same version. */
+function readDatabase(sql: SqlJsStatic, file: string): { db: SqlJsDb; identity: FileIdentity } {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const stat = fs.fstatSync(fd);
+    const bytes = fs.readFileSync(fd);
+    assertWholeDatabase(bytes);
+    const db = new SqlJsDb(new sql.Database(bytes));
+    try {
+      // sql.js opens any bytes lazily: touching the schema makes a garbled file fail here, not later.
+      db.get('SELECT count(*) FROM sqlite_master');
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return { db, identity: toIdentity(stat) };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Cheap checks of the file header that catch empty, foreign and truncated files. A full integrity check
+ * costs ~80 ms at 100k sessions, more than half of the activation budget, and atomic replacement already
+ * rules out torn writes of our own.
+ */
+function assertWholeDatabase(bytes: Buffer): void {
+  if (bytes.length < 100 || bytes.toString('latin1', 0, 16) !== 'SQLite format 3\0') {
+    throw new Error(bytes.length === 0 ? 'the file is empty' : 'the file is not a SQLite database');
+  }
+  const rawPageSize = bytes.readUInt16BE(16);
+  const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
+  const pages = bytes.readUInt32BE(28);
+  const sizeFieldValid = bytes.readUInt32BE(92) === bytes.readUInt32BE(24);
+  if (sizeFieldValid && pages * pageSize !== bytes.length) {
+    throw new Error(`the file is ${bytes.length} bytes but its header says ${pages * pageSize}: it was cut short or overwritten`);
+  }
+}
+
+function applyInSavepoint(db: SqlJsDb, fn: (db: SqlDb) => unknown): { ok: boolean; value: unknown } {
+  db.exec('SAVEPOINT write');
+  try {
+    const value = fn(db);
+    if (value instanceof Promise) throw new TypeError('Store.write callbacks must be synchronous');
+    db.exec('RELEASE write');
+    return { ok: true, value };
+  } catch (err) {
+    db.exec('ROLLBACK TO write');
+    db.exec('RELEASE write');
+    return { ok: false, value: err };
+  }
+}
+
+function inTransaction<T>(db: SqlJsDb, fn: () => T): T {
+  db.exec('BEGIN');
+  try {
+    const result = fn();
+    db.exec('COMMIT');
+    return result;
+  } catch (err) {
+    db.exec('ROLLBACK');
+    throw err;
+  }
+}
+
+function identify(file: string): FileIdentity | undefined {
+  try {
+    return toIdentity(fs.statSync(file));
+  } catch {
+    return undefined;
+  }
+}
+
+function toIdentity(stat: fs.Stats): FileIdentity {
+  return { ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs };
+}
+
+function sameIdentity(a: FileIdentity, b: FileIdentity | undefined): boolean {
+  return !!b && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
+}

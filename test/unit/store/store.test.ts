@@ -1,0 +1,151 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Store, StoreError, type SqlDb } from '../../../src/core/store';
+import { silentLogger } from '../../../src/core/logger';
+import { tempDbFile } from './childProcesses';
+
+function insertSession(id: string) {
+  return (db: SqlDb) => {
+    const now = new Date().toISOString();
+    db.run(
+      `INSERT INTO sessions (id, kind, start_time, planned_duration_minutes, state, created_at, last_modified)
+       VALUES (?, 'focus', ?, 25, 'completed', ?, ?)`,
+      [id, now, now, now],
+    );
+  };
+}
+
+async function reopenCount(file: string): Promise<number> {
+  const { store, recovered } = await Store.open({ file, logger: silentLogger });
+  assert.strictEqual(recovered, undefined);
+  const n = store.read((db) => db.get<{ n: number }>('SELECT count(*) AS n FROM sessions')!.n);
+  await store.close();
+  return n;
+}
+
+describe('store', () => {
+  it('creates the folder and the database file on first open', async () => {
+    const file = path.join(tempDbFile(), '..', 'nested', 'deeper', 'focusflow.sqlite');
+    const { store } = await Store.open({ file, logger: silentLogger });
+    assert.ok(fs.existsSync(file));
+    await store.close();
+  });
+
+  it('has a change on disk when write() resolves', async () => {
+    const file = tempDbFile();
+    const { store } = await Store.open({ file, logger: silentLogger });
+    await store.write(insertSession('one'));
+    assert.strictEqual(await reopenCount(file), 1);
+    await store.close();
+  });
+
+  it('writes a burst of 1,000 changes issued together with few file writes, losing none', async () => {
+    const file = tempDbFile();
+    const { store } = await Store.open({ file, logger: silentLogger });
+    const before = store.counters.persists;
+    await Promise.all(Array.from({ length: 1000 }, (_, i) => store.write(insertSession(`burst-${i}`))));
+    const writes = store.counters.persists - before;
+    assert.ok(writes <= 20, `${writes} file writes for one burst`);
+    await store.close();
+    assert.strictEqual(await reopenCount(file), 1000);
+  });
+
+  it('rejects a failing write alone and keeps the others of its group', async () => {
+    const file = tempDbFile();
+    const { store } = await Store.open({ file, logger: silentLogger });
+    const results = await Promise.allSettled([
+      store.write(insertSession('kept-1')),
+      store.write((db) => {
+        insertSession('half-done')(db);
+        throw new Error('refused');
+      }),
+      store.write(insertSession('kept-2')),
+    ]);
+    assert.deepStrictEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    const ids = store.read((db) => db.all<{ id: string }>('SELECT id FROM sessions ORDER BY id').map((r) => r.id));
+    assert.deepStrictEqual(ids, ['kept-1', 'kept-2']);
+    await store.close();
+  });
+
+  it('moves a corrupt file aside, says where, and starts a working database', async () => {
+    const file = tempDbFile();
+    fs.writeFileSync(file, 'this is not a database, it is a note someone saved here by mistake');
+    const { store, recovered } = await Store.open({ file, logger: silentLogger });
+    assert.ok(recovered, 'the user must be told');
+    assert.match(path.basename(recovered.movedTo), /^focusflow\.sqlite\.corrupt-/);
+    assert.match(fs.readFileSync(recovered.movedTo, 'utf8'), /note someone saved/);
+    await store.write(insertSession('after-recovery'));
+    await store.close();
+    assert.strictEqual(await reopenCount(file), 1);
+  });
+
+  it('moves a truncated database aside instead of opening it', async () => {
+    const file = tempDbFile();
+    const { store } = await Store.open({ file, logger: silentLogger });
+    await store.write((db) => {
+      for (let i = 0; i < 200; i++) insertSession(`s-${i}`)(db);
+    });
+    await store.close();
+    const bytes = fs.readFileSync(file);
+    fs.writeFileSync(file, bytes.subarray(0, bytes.length - 4096));
+    const reopened = await Store.open({ file, logger: silentLogger });
+    assert.ok(reopened.recovered);
+    assert.match(reopened.recovered.reason, /cut short/);
+    await reopened.store.close();
+  });
+
+  it('gives a typed, explained error when its folder cannot be created', async () => {
+    const blocker = tempDbFile();
+    fs.writeFileSync(blocker, 'a file where a folder should be');
+    await assert.rejects(
+      Store.open({ file: path.join(blocker, 'storage', 'focusflow.sqlite'), logger: silentLogger }),
+      (err: unknown) => err instanceof StoreError && err.code === 'unwritable' && /cannot write to its storage folder/.test(err.message),
+    );
+  });
+
+  it('rejects a write it could not save and does not show it afterwards', async () => {
+    const file = tempDbFile();
+    const { store } = await Store.open({ file, logger: silentLogger });
+    await store.write(insertSession('saved'));
+    const realOpen = fs.promises.open;
+    // The disk fills up: creating the temp file fails the way it does for a real ENOSPC.
+    fs.promises.open = (async (target: fs.PathLike, ...rest: unknown[]) => {
+      if (String(target).includes('.tmp-')) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      return (realOpen as (...a: unknown[]) => Promise<fs.promises.FileHandle>)(target, ...rest);
+    }) as typeof fs.promises.open;
+    try {
+      await assert.rejects(
+        store.write(insertSession('lost')),
+        (err: unknown) => err instanceof StoreError && err.code === 'persist-failed' && /ENOSPC/.test(err.message),
+      );
+    } finally {
+      fs.promises.open = realOpen;
+    }
+    const ids = store.read((db) => db.all<{ id: string }>('SELECT id FROM sessions').map((r) => r.id));
+    assert.deepStrictEqual(ids, ['saved'], 'an unsaved change must not look saved');
+    await store.write(insertSession('later'));
+    await store.close();
+    assert.strictEqual(await reopenCount(file), 2);
+  });
+
+  it('takes over a lock left by a process that died', async () => {
+    const file = tempDbFile();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: 2 ** 22 + 12345, host: os.hostname(), token: 'dead' }));
+    const { store } = await Store.open({ file, logger: silentLogger, lockTimeoutMs: 2_000 });
+    await store.write(insertSession('after-dead-lock'));
+    assert.ok(!fs.existsSync(`${file}.lock`), 'the lock is released after the write');
+    await store.close();
+  });
+
+  it('leaves no temp files behind, and cleans those of killed processes at open', async () => {
+    const file = tempDbFile();
+    fs.writeFileSync(`${file}.tmp-${2 ** 22 + 54321}-1`, 'half a database');
+    const { store } = await Store.open({ file, logger: silentLogger });
+    await store.write(insertSession('x'));
+    await store.close();
+    assert.deepStrictEqual(fs.readdirSync(path.dirname(file)), ['focusflow.sqlite']);
+  });
+});

@@ -1,0 +1,67 @@
+import * as assert from 'assert';
+import { fork } from 'child_process';
+import { Store } from '../../../src/core/store';
+import { silentLogger } from '../../../src/core/logger';
+import { bundleFixture, tempDbFile } from './childProcesses';
+
+const insertSession = (id: string) => (db: import('../../../src/core/store').SqlDb) => {
+  const now = new Date().toISOString();
+  db.run(
+    `INSERT INTO sessions (id, kind, start_time, planned_duration_minutes, state, created_at, last_modified)
+     VALUES (?, 'focus', ?, 25, 'running', ?, ?)`,
+    [id, now, now, now],
+  );
+};
+const countSessions = (store: Store) => store.read((db) => db.get<{ n: number }>('SELECT count(*) AS n FROM sessions')!.n);
+
+describe('store: many windows, one file', function () {
+  this.timeout(120_000);
+
+  it('keeps every write when two processes write 500 changes each at the same time', async () => {
+    const { script, env } = bundleFixture('concurrentWriter');
+    const file = tempDbFile();
+    (await Store.open({ file, logger: silentLogger })).store.close();
+    const run = (tag: string) =>
+      new Promise<number | null>((resolve) => fork(script, [file, tag, '500'], { env }).once('exit', resolve));
+    const codes = await Promise.all([run('a'), run('b')]);
+    assert.deepStrictEqual(codes, [0, 0]);
+
+    const { store } = await Store.open({ file, logger: silentLogger });
+    const ids = store.read((db) => db.all<{ id: string }>('SELECT id FROM sessions').map((r) => r.id));
+    await store.close();
+    assert.strictEqual(ids.length, 1000);
+    for (const tag of ['a', 'b']) {
+      for (let i = 0; i < 500; i++) assert.ok(ids.includes(`${tag}-${i}`), `${tag}-${i} was lost`);
+    }
+  });
+
+  it("shows one window's write to another at once on read, and as a change event within a second", async () => {
+    const file = tempDbFile();
+    const a = (await Store.open({ file, logger: silentLogger })).store;
+    const b = (await Store.open({ file, logger: silentLogger, pollMs: 200 })).store;
+    const external = new Promise<void>((resolve) => b.onDidChange((e) => e.origin === 'external' && resolve()));
+    await a.write(insertSession('from-a'));
+    const started = Date.now();
+    await external;
+    assert.ok(Date.now() - started < 1000, 'the other window heard of the change too late');
+    assert.strictEqual(countSessions(b), 1);
+
+    await b.write(insertSession('from-b'));
+    assert.strictEqual(countSessions(a), 2, 'a read after the other write sees it');
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it("never erases another window's write when both write in turn without reading", async () => {
+    const file = tempDbFile();
+    const a = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
+    const b = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
+    for (let i = 0; i < 20; i++) {
+      await a.write(insertSession(`a-${i}`));
+      await b.write(insertSession(`b-${i}`));
+    }
+    await Promise.all([a.close(), b.close()]);
+    const { store } = await Store.open({ file, logger: silentLogger });
+    assert.strictEqual(countSessions(store), 40);
+    await store.close();
+  });
+});
