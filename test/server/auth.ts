@@ -1,0 +1,172 @@
+// Auth API v1 (auth/api/*.rs): register with email verification, login, refresh (refresh tokens
+// are not rotated), logout, status. Failures are 401 for bad credentials or refresh tokens, 400
+// with a plain-text reason for bad input, 429 after 3 failed logins on an account within 60 s.
+import { HttpError } from './errors';
+import { empty, json, jsonBody, jsonOrFormBody, text, type Reply, type Req } from './http';
+import type { User } from './recordApi';
+import { newClaims, type JwtKeys } from './tokens';
+import { fromB64 } from './uuid';
+import { checkPassword, type UserRow, type Users } from './users';
+
+export interface AuthOptions {
+  authTokenTtlSec: number;
+  refreshTokenTtlSec: number;
+  autoVerify: boolean;
+  log: (line: string) => void;
+  baseUrl: () => string;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export class AuthApi {
+  private readonly failures = new Map<string, number[]>();
+
+  constructor(private readonly users: Users, private readonly jwt: JwtKeys, private readonly o: AuthOptions) {}
+
+  /** The caller of a record API: a valid bearer token (or auth_token cookie), else anonymous. */
+  userOf(req: Req): User | undefined {
+    const claims = this.jwt.decode(bearer(req) ?? cookie(req, 'auth_token') ?? '');
+    if (!claims) return undefined;
+    const id = fromB64(claims.sub);
+    return id ? { id, email: claims.email } : undefined;
+  }
+
+  handle(req: Req, route: string): Reply {
+    switch (`${req.method} ${route}`) {
+      case 'POST login': return this.login(req);
+      case 'POST register': return this.register(req);
+      case 'POST refresh': return this.refresh(req);
+      case 'POST logout': return this.logoutOne(req);
+      case 'GET logout': return this.logoutAll(req);
+      case 'GET status': return this.status(req);
+      case 'POST verify_email/trigger': return this.triggerVerification(req);
+    }
+    const confirm = /^verify_email\/confirm\/([A-Za-z0-9]+)$/.exec(route);
+    if (confirm && req.method === 'GET') {
+      return this.users.verify(confirm[1]) ? text('email verified') : text('Invalid verification code', 400);
+    }
+    throw new HttpError(404);
+  }
+
+  private mint(user: UserRow): { auth_token: string; csrf_token: string } {
+    const claims = newClaims(user, this.o.authTokenTtlSec);
+    return { auth_token: this.jwt.encode(claims), csrf_token: claims.csrf_token };
+  }
+
+  private login(req: Req): Reply {
+    const body = asObject(jsonOrFormBody(req));
+    const identifier = str(body.email_or_username ?? body.email ?? body.username);
+    const password = str(body.password);
+    if (!identifier || !password) throw new HttpError(400, 'Missing credentials');
+    const now = Date.now();
+    const recent = (this.failures.get(identifier.toLowerCase()) ?? []).filter((t) => t > now - 60_000);
+    if (recent.length >= 3) throw new HttpError(429, 'Too many failed login attempts');
+    const user = this.users.byLogin(identifier);
+    if (!user || !checkPassword(password, user.password_hash)) {
+      this.failures.set(identifier.toLowerCase(), [...recent, now]);
+      throw new HttpError(401, 'Invalid user or password');
+    }
+    if (user.email === null) throw new HttpError(401, 'Email not verified');
+    return json({ ...this.mint(user), refresh_token: this.users.newSession(user.id) });
+  }
+
+  private register(req: Req): Reply {
+    const body = asObject(jsonOrFormBody(req));
+    const email = str(body.email);
+    const password = str(body.password);
+    if (!email || !EMAIL.test(email)) throw new HttpError(400, 'Invalid email');
+    if (!password || password.length < 8) throw new HttpError(400, 'Password too short');
+    if (password.length > 128) throw new HttpError(400, 'Password too long');
+    if (password !== str(body.password_repeat)) throw new HttpError(400, "Passwords don't match");
+    // An address that already exists answers success too, so sign-up reveals nothing.
+    if (this.users.byLogin(email)) return text('registered');
+    const user = this.users.create(email, password, false);
+    this.sendVerification(user);
+    return text('registered');
+  }
+
+  createVerifiedUser(email: string, password: string): UserRow {
+    if (!EMAIL.test(email) || password.length < 8) throw new HttpError(400, 'Invalid email or password');
+    if (this.users.byLogin(email)) throw new HttpError(400, 'User exists');
+    return this.users.create(email, password, true);
+  }
+
+  private sendVerification(user: UserRow): void {
+    const code = this.users.newVerificationCode(user.id);
+    const link = `${this.o.baseUrl()}/api/auth/v1/verify_email/confirm/${code}`;
+    if (this.o.autoVerify) {
+      this.users.verify(code);
+      this.o.log(`auto-verified ${user.unverified_email}: ${link}`);
+    } else {
+      this.o.log(`verification email for ${user.unverified_email}: ${link}`);
+    }
+  }
+
+  private triggerVerification(req: Req): Reply {
+    const email = str(asObject(jsonOrFormBody(req)).email);
+    const user = email ? this.users.byLogin(email) : undefined;
+    if (user && user.email === null) this.sendVerification(user);
+    return empty();
+  }
+
+  private refresh(req: Req): Reply {
+    const token = str(asObject(jsonOrFormBody(req)).refresh_token);
+    const user = token ? this.users.sessionUser(token, this.o.refreshTokenTtlSec) : undefined;
+    if (!user || user.email === null) throw new HttpError(401, 'Invalid refresh token');
+    return json(this.mint(user));
+  }
+
+  private logoutOne(req: Req): Reply {
+    const token = str(asObject(jsonBody(req)).refresh_token);
+    if (token === undefined) throw new HttpError(422, 'Failed to deserialize the JSON body into the target type: missing field `refresh_token`');
+    this.users.deleteSession(token);
+    return empty();
+  }
+
+  private logoutAll(req: Req): Reply {
+    const user = this.userOf(req);
+    if (user) this.users.deleteAllSessions(user.id);
+    return text('logged out');
+  }
+
+  private status(req: Req): Reply {
+    const token = bearer(req) ?? cookie(req, 'auth_token');
+    const claims = token ? this.jwt.decode(token) : undefined;
+    if (!token || !claims) return json({ auth_token: null, refresh_token: null, csrf_token: null });
+    const refreshToken = header(req, 'refresh-token') ?? cookie(req, 'refresh_token');
+    if (refreshToken) {
+      const user = this.users.sessionUser(refreshToken, this.o.refreshTokenTtlSec);
+      if (!user || user.email === null) throw new HttpError(401, 'Invalid refresh token');
+      const minted = this.mint(user);
+      return json({ auth_token: minted.auth_token, refresh_token: refreshToken, csrf_token: minted.csrf_token });
+    }
+    return json({ auth_token: token, refresh_token: null, csrf_token: claims.csrf_token });
+  }
+}
+
+function asObject(v: unknown): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new HttpError(400, 'Expected an object');
+  return v as Record<string, unknown>;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function header(req: Req, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function bearer(req: Req): string | undefined {
+  const m = /^Bearer\s+(.+)$/i.exec(header(req, 'authorization') ?? '');
+  return m?.[1].trim();
+}
+
+function cookie(req: Req, name: string): string | undefined {
+  for (const part of (header(req, 'cookie') ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}

@@ -1,0 +1,48 @@
+// `npm run dev-server -- [--port 4000] [--data DIR] [--auto-verify] [--demo] [--test-control]
+//   [--auth-token-ttl SEC] [--refresh-token-ttl SEC] [fault flags]`: a TrailBase-compatible server
+// on 127.0.0.1 running the kit in trailbase/traildepot. Prints `listening on http://127.0.0.1:PORT`.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { App } from './app';
+import { seedDemo } from './demo';
+import { faultsFromFlags } from './faults';
+
+const argv = process.argv.slice(2);
+const has = (name: string): boolean => argv.includes(name);
+const flag = (name: string): string | undefined => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+
+function main(): void {
+  const dataDir = resolve(flag('--data') ?? 'traildepot-dev');
+  mkdirSync(dataDir, { recursive: true });
+  const app = new App({
+    dataDir,
+    depotDir: resolve(flag('--depot') ?? join(__dirname, '..', '..', 'trailbase', 'traildepot')),
+    testControl: has('--test-control'),
+    autoVerify: has('--auto-verify'),
+    authTokenTtlSec: Number(flag('--auth-token-ttl') ?? 3600),
+    refreshTokenTtlSec: Number(flag('--refresh-token-ttl') ?? 30 * 24 * 3600),
+    log: (line) => console.error(line),
+  });
+  app.faults.set(faultsFromFlags(flag, has));
+  if (has('--demo') && seedDemo(app)) console.error('seeded demo data (password focusflow-demo)');
+  const stop = (): void => {
+    app.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  // Started by the test harness: die with the parent even if it is killed without cleanup.
+  if (has('--exit-with-stdin')) {
+    process.stdin.on('end', stop);
+    process.stdin.on('error', stop);
+    process.stdin.resume();
+  }
+  app.server.listen(Number(flag('--port') ?? 4000), '127.0.0.1', () => {
+    console.log(`listening on ${app.url}`);
+  });
+}
+
+main();
