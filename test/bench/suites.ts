@@ -1,4 +1,5 @@
 import type { BenchResult } from './report';
+import { runStoreBench } from './store.bench';
 
 export interface BenchSuite {
   name: string;
@@ -6,4 +7,6 @@ export interface BenchSuite {
 }
 
 /** Every suite `npm run bench` runs; a new suite adds one line here. */
-export const suites: BenchSuite[] = [];
+export const suites: BenchSuite[] = [
+  { name: 'store', run: runStoreBench },
+];

@@ -3,7 +3,7 @@ import { fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import initSqlJs from 'sql.js';
-import { bundleFixture, tempDbFile } from './childProcesses';
+import { bundleScript, tempDbFile } from '../../support/bundleScript';
 
 const KILLS = 200;
 
@@ -11,7 +11,7 @@ describe('store: a process killed while persisting', function () {
   this.timeout(240_000);
 
   it(`leaves a file that opens and holds the state before or after a write (${KILLS} kills)`, async () => {
-    const { script, env } = bundleFixture('crashWriter');
+    const { script, env } = bundleScript(path.join(__dirname, 'fixtures', 'crashWriter.ts'));
     const file = tempDbFile();
     const SQL = await initSqlJs();
     let lastCount = 0;

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { Store } from '../../../src/core/store';
 import { migrations } from '../../../src/core/store/migrations';
 import { silentLogger } from '../../../src/core/logger';
-import { tempDbFile } from './childProcesses';
+import { tempDbFile } from '../../support/bundleScript';
 
 const latest = migrations[migrations.length - 1].version;
 

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Store, StoreError, type SqlDb } from '../../../src/core/store';
 import { silentLogger } from '../../../src/core/logger';
-import { tempDbFile } from './childProcesses';
+import { tempDbFile } from '../../support/bundleScript';
 
 function insertSession(id: string) {
   return (db: SqlDb) => {

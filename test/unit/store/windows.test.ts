@@ -2,7 +2,8 @@ import * as assert from 'assert';
 import { fork } from 'child_process';
 import { Store } from '../../../src/core/store';
 import { silentLogger } from '../../../src/core/logger';
-import { bundleFixture, tempDbFile } from './childProcesses';
+import * as path from 'path';
+import { bundleScript, tempDbFile } from '../../support/bundleScript';
 
 const insertSession = (id: string) => (db: import('../../../src/core/store').SqlDb) => {
   const now = new Date().toISOString();
@@ -18,7 +19,7 @@ describe('store: many windows, one file', function () {
   this.timeout(120_000);
 
   it('keeps every write when two processes write 500 changes each at the same time', async () => {
-    const { script, env } = bundleFixture('concurrentWriter');
+    const { script, env } = bundleScript(path.join(__dirname, 'fixtures', 'concurrentWriter.ts'));
     const file = tempDbFile();
     (await Store.open({ file, logger: silentLogger })).store.close();
     const run = (tag: string) =>
