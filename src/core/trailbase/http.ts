@@ -28,18 +28,21 @@ export interface HttpReply {
  */
 export class HttpTransport {
   private readonly ofetch: $Fetch;
+  private readonly prefix: string;
 
   constructor(
     private readonly baseUrl: URL,
     private readonly timeoutMs: number,
     fetchImpl?: typeof fetch,
   ) {
+    // A URL's path is never empty ("/" at least); a server behind a path prefix keeps it.
+    this.prefix = `${baseUrl.origin}${baseUrl.pathname.replace(/\/+$/, '')}`;
     this.ofetch = createFetch({ fetch: fetchImpl ?? ((input, init) => globalThis.fetch(input, init)) });
   }
 
   url(path: string, query?: URLSearchParams): string {
     const qs = query?.toString();
-    return `${this.baseUrl.origin}${this.baseUrl.pathname}${path}${qs ? `?${qs}` : ''}`;
+    return `${this.prefix}${path}${qs ? `?${qs}` : ''}`;
   }
 
   async send(req: HttpRequest): Promise<HttpReply> {
