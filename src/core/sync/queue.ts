@@ -1,0 +1,324 @@
+import type { Clock } from '../clock';
+import { uuidv7 } from '../ids';
+import type { SqlDb } from '../store';
+import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff';
+import { coalesce, type Operation } from './coalesce';
+import type { AnySyncableEntity } from './entity';
+import type { EntityRegistry } from './registry';
+import { deleteSyncState, getSyncState, setSyncState } from './syncState';
+
+export type { Operation } from './coalesce';
+
+/** One outgoing operation as the queue holds it. `payload` is the entity's record (`toRecord()`). */
+export interface QueuedOp {
+  /** Stable client UUIDv7 of the operation: the same on every retry. */
+  id: string;
+  entityType: string;
+  entityId: string;
+  operation: Operation;
+  payload: unknown;
+  createdAt: string;
+  retryCount: number;
+  lastError: string | null;
+  status: 'pending' | 'failed';
+  nextAttemptAt: number;
+  /** Bumped by every coalesced change; an acknowledgement only retires the revision that was sent. */
+  revision: number;
+}
+
+export interface QueueStats {
+  pending: number;
+  failed: number;
+  /** Operations the server acknowledged, ever. */
+  synced: number;
+  /** Epoch ms of the last acknowledgement or completed sync run. */
+  lastSyncAt: number | undefined;
+  /** The most recent failure, until something succeeds after it. */
+  lastError: string | undefined;
+}
+
+export interface SyncQueueOptions {
+  registry: EntityRegistry;
+  clock: Clock;
+  /** [0, 1); injected so tests can pin the jitter. */
+  random?: () => number;
+  /** Failed attempts after which an operation is marked failed (setting, default 8). */
+  maxAttempts?: number;
+  /** Operations per round (setting, default 50). */
+  batchSize?: number;
+  backoff?: BackoffPolicy;
+}
+
+export interface FailureOptions {
+  /** The server refused for good (validation, forbidden): fail now, keep its reason. */
+  permanent?: boolean;
+  /** The server's Retry-After, in ms: the next attempt waits at least this long. */
+  retryAfterMs?: number;
+}
+
+interface QueueRow {
+  id: string;
+  entity_type: string;
+  entity_id: string;
+  operation: Operation;
+  payload: string;
+  created_at: string;
+  retry_count: number | null;
+  last_error: string | null;
+  status: 'pending' | 'failed';
+  next_attempt_at: number;
+  revision: number;
+  may_exist_remotely: number;
+}
+
+const KEY_SYNCED = 'queue.synced_total';
+const KEY_LAST_SYNC_AT = 'queue.last_sync_at';
+const KEY_LAST_ERROR = 'queue.last_error';
+
+/**
+ * The outbox over the `sync_queue` table. Every method takes the `SqlDb` of the caller's store
+ * transaction: `enqueue` inside the same `store.write` as the entity change; `takeBatch` and the
+ * `mark*` calls inside the engine's writes (a round's results and the next batch may share one write).
+ *
+ * Invariants: at most one operation per entity (changes coalesce); operations leave in the order their
+ * entity first entered the queue, and a batch stops at the first operation still waiting for its next
+ * attempt, so a record never overtakes one it may depend on.
+ */
+export class SyncQueue {
+  readonly maxAttempts: number;
+  readonly batchSize: number;
+  private readonly registry: EntityRegistry;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly backoff: BackoffPolicy;
+
+  constructor(options: SyncQueueOptions) {
+    this.registry = options.registry;
+    this.clock = options.clock;
+    this.random = options.random ?? Math.random;
+    this.maxAttempts = options.maxAttempts ?? 8;
+    this.batchSize = options.batchSize ?? 50;
+    this.backoff = options.backoff ?? defaultBackoff;
+  }
+
+  /**
+   * Queues a local change, coalesced with what is already queued for the entity. Validates the entity
+   * first (throws `EntityValidationError`, nothing queued). Returns the operation now queued for the
+   * entity, or undefined when nothing needs to go out (created and deleted before it was ever sent).
+   */
+  enqueue(db: SqlDb, operation: Operation, entity: AnySyncableEntity): QueuedOp | undefined {
+    const definition = this.registry.get(entity.entityType);
+    const invalid = entity.validate();
+    if (invalid) throw invalid;
+    const payload = JSON.stringify(definition.toRecord(entity));
+    const existing = this.rowFor(db, entity.entityType, entity.localId);
+    const next = coalesce(existing && { operation: existing.operation, mayExistRemotely: existing.may_exist_remotely === 1 }, operation);
+    if (!existing) {
+      const id = uuidv7(this.clock.now());
+      db.run(
+        `INSERT INTO sync_queue (id, entity_type, entity_id, operation, payload, created_at, retry_count, status,
+           next_attempt_at, seq, revision, may_exist_remotely)
+         VALUES (?, ?, ?, ?, ?, ?, 0, 'pending', 0, (SELECT COALESCE(MAX(seq), 0) + 1 FROM sync_queue), 0, 0)`,
+        [id, entity.entityType, entity.localId, operation, payload, new Date(this.clock.now()).toISOString()],
+      );
+      return this.opById(db, id);
+    }
+    if (next.kind === 'drop') {
+      db.run('DELETE FROM sync_queue WHERE id = ?', [existing.id]);
+      return undefined;
+    }
+    if (next.kind === 'replace') {
+      // New content deserves a fresh set of attempts, even if the old one had failed for good.
+      db.run(
+        `UPDATE sync_queue SET operation = ?, payload = ?, may_exist_remotely = ?, revision = revision + 1,
+           retry_count = 0, status = 'pending' WHERE id = ?`,
+        [next.operation, payload, next.mayExistRemotely ? 1 : 0, existing.id],
+      );
+    }
+    return this.opById(db, existing.id);
+  }
+
+  /**
+   * Saves or removes the local row and queues the operation, for callers that want both in one call.
+   * Run it inside `store.write` so both land in one transaction.
+   */
+  recordLocalChange(db: SqlDb, operation: Operation, entity: AnySyncableEntity): QueuedOp | undefined {
+    const definition = this.registry.get(entity.entityType);
+    const queued = this.enqueue(db, operation, entity);
+    if (operation === 'delete') definition.remove(db, entity.localId);
+    else definition.save(db, entity);
+    return queued;
+  }
+
+  /**
+   * The next operations to send, oldest first, at most `limit`, stopping at the first one whose next
+   * attempt is still in the future. Marks creates as possibly delivered, so this belongs in a write.
+   */
+  takeBatch(db: SqlDb, now: number, limit: number = this.batchSize): QueuedOp[] {
+    const rows = db.all<QueueRow>(`SELECT * FROM sync_queue WHERE status = 'pending' ORDER BY seq LIMIT ?`, [Math.max(0, limit)]);
+    const due: QueueRow[] = [];
+    for (const row of rows) {
+      if (row.next_attempt_at > now) break;
+      due.push(row);
+    }
+    for (const row of due) {
+      db.run(
+        `UPDATE sync_queue SET last_attempt_at = ?, may_exist_remotely = CASE WHEN operation = 'create' THEN 1 ELSE may_exist_remotely END
+         WHERE id = ?`,
+        [now, row.id],
+      );
+    }
+    return due.map(toOp);
+  }
+
+  /** When `takeBatch` will next return something: 0 if now, undefined if nothing is pending. */
+  nextAttemptAt(db: SqlDb): number | undefined {
+    return db.get<{ next_attempt_at: number }>(`SELECT next_attempt_at FROM sync_queue WHERE status = 'pending' ORDER BY seq LIMIT 1`)
+      ?.next_attempt_at;
+  }
+
+  /**
+   * The server applied these operations. Each one's row goes away, unless the entity changed while the
+   * request was in flight: then the newer change stays queued (a create becomes an update, since the
+   * record now exists). Returns how many were acknowledged.
+   */
+  markSucceeded(db: SqlDb, ops: QueuedOp | readonly QueuedOp[]): number {
+    const now = this.clock.now();
+    let acknowledged = 0;
+    for (const op of asList(ops)) {
+      const row = db.get<QueueRow>('SELECT * FROM sync_queue WHERE id = ?', [op.id]);
+      acknowledged++;
+      if (!row) continue;
+      if (row.revision === op.revision) {
+        db.run('DELETE FROM sync_queue WHERE id = ?', [op.id]);
+        if (op.operation !== 'delete') this.registry.get(op.entityType).setSyncStatus(db, op.entityId, 'synced');
+      } else {
+        db.run(
+          `UPDATE sync_queue SET operation = CASE WHEN operation = 'create' THEN 'update' ELSE operation END,
+             retry_count = 0, status = 'pending', next_attempt_at = 0 WHERE id = ?`,
+          [op.id],
+        );
+      }
+    }
+    if (acknowledged > 0) {
+      setSyncState(db, KEY_SYNCED, String(this.syncedTotal(db) + acknowledged));
+      setSyncState(db, KEY_LAST_SYNC_AT, String(now));
+      deleteSyncState(db, KEY_LAST_ERROR);
+    }
+    return acknowledged;
+  }
+
+  /**
+   * These operations failed. Transient failures wait for a capped, jittered, exponentially growing
+   * delay (one draw for the whole group, so a batch stays together); after `maxAttempts` failures, or at
+   * once when `permanent`, an operation is marked failed and keeps the error. An operation whose entity
+   * changed since it was sent is not charged: the new content has not failed yet.
+   */
+  markFailed(db: SqlDb, ops: QueuedOp | readonly QueuedOp[], error: string, options: FailureOptions = {}): { failed: number; retrying: number } {
+    const now = this.clock.now();
+    const rows = asList(ops)
+      .map((op) => ({ op, row: db.get<QueueRow>('SELECT * FROM sync_queue WHERE id = ?', [op.id]) }))
+      .filter((r): r is { op: QueuedOp; row: QueueRow } => r.row !== undefined && r.row.status === 'pending');
+    const failures = Math.max(1, ...rows.map(({ row }) => (row.retry_count ?? 0) + 1));
+    const nextAttemptAt = now + Math.max(backoffDelay(failures, this.random, this.backoff), options.retryAfterMs ?? 0);
+    let failed = 0;
+    for (const { op, row } of rows) {
+      const sameContent = row.revision === op.revision;
+      const retryCount = (row.retry_count ?? 0) + (sameContent ? 1 : 0);
+      const givesUp = sameContent && (options.permanent === true || retryCount >= this.maxAttempts);
+      db.run(`UPDATE sync_queue SET retry_count = ?, last_error = ?, status = ?, next_attempt_at = ? WHERE id = ?`, [
+        retryCount,
+        error,
+        givesUp ? 'failed' : 'pending',
+        nextAttemptAt,
+        op.id,
+      ]);
+      if (givesUp) {
+        failed++;
+        this.registry.get(op.entityType).setSyncStatus(db, op.entityId, 'failed');
+      }
+    }
+    if (rows.length > 0) setSyncState(db, KEY_LAST_ERROR, error);
+    return { failed, retrying: rows.length - failed };
+  }
+
+  /** Gives every failed operation a fresh set of attempts, due now. Returns how many. */
+  retryFailed(db: SqlDb): number {
+    const failed = this.listFailed(db);
+    for (const op of failed) this.registry.get(op.entityType).setSyncStatus(db, op.entityId, 'pending');
+    return db.run(`UPDATE sync_queue SET status = 'pending', retry_count = 0, next_attempt_at = 0 WHERE status = 'failed'`);
+  }
+
+  /** Drops every failed operation; their local rows keep sync status `failed`. Returns how many. */
+  clearFailed(db: SqlDb): number {
+    return db.run(`DELETE FROM sync_queue WHERE status = 'failed'`);
+  }
+
+  /** Failed operations with their errors, oldest first (for the status quick pick). */
+  listFailed(db: SqlDb): QueuedOp[] {
+    return db.all<QueueRow>(`SELECT * FROM sync_queue WHERE status = 'failed' ORDER BY seq`).map(toOp);
+  }
+
+  /** The operation queued for an entity, if any (the engine checks it before applying a remote change). */
+  pendingFor(db: SqlDb, entityType: string, entityId: string): QueuedOp | undefined {
+    const row = this.rowFor(db, entityType, entityId);
+    return row && toOp(row);
+  }
+
+  /** Forgets the operation queued for an entity (the remote version won a conflict). */
+  discard(db: SqlDb, entityType: string, entityId: string): boolean {
+    return db.run('DELETE FROM sync_queue WHERE entity_type = ? AND entity_id = ?', [entityType, entityId]) > 0;
+  }
+
+  /** Sets the last sync time, e.g. after a run that only pulled. */
+  noteSyncCompleted(db: SqlDb, at: number): void {
+    setSyncState(db, KEY_LAST_SYNC_AT, String(at));
+  }
+
+  stats(db: SqlDb): QueueStats {
+    const counts = db.get<{ pending: number; failed: number }>(
+      `SELECT COALESCE(SUM(status = 'pending'), 0) AS pending, COALESCE(SUM(status = 'failed'), 0) AS failed FROM sync_queue`,
+    );
+    const lastSyncAt = getSyncState(db, KEY_LAST_SYNC_AT);
+    return {
+      pending: counts?.pending ?? 0,
+      failed: counts?.failed ?? 0,
+      synced: this.syncedTotal(db),
+      lastSyncAt: lastSyncAt === undefined ? undefined : Number(lastSyncAt),
+      lastError: getSyncState(db, KEY_LAST_ERROR),
+    };
+  }
+
+  private syncedTotal(db: SqlDb): number {
+    return Number(getSyncState(db, KEY_SYNCED) ?? 0);
+  }
+
+  private rowFor(db: SqlDb, entityType: string, entityId: string): QueueRow | undefined {
+    return db.get<QueueRow>('SELECT * FROM sync_queue WHERE entity_type = ? AND entity_id = ?', [entityType, entityId]);
+  }
+
+  private opById(db: SqlDb, id: string): QueuedOp | undefined {
+    const row = db.get<QueueRow>('SELECT * FROM sync_queue WHERE id = ?', [id]);
+    return row && toOp(row);
+  }
+}
+
+function toOp(row: QueueRow): QueuedOp {
+  return {
+    id: row.id,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    operation: row.operation,
+    payload: JSON.parse(row.payload) as unknown,
+    createdAt: row.created_at,
+    retryCount: row.retry_count ?? 0,
+    lastError: row.last_error,
+    status: row.status,
+    nextAttemptAt: row.next_attempt_at,
+    revision: row.revision,
+  };
+}
+
+function asList(ops: QueuedOp | readonly QueuedOp[]): readonly QueuedOp[] {
+  return Array.isArray(ops) ? ops : [ops as QueuedOp];
+}
