@@ -68,7 +68,7 @@ export class HttpTransport {
       if (timeout.signal.aborted) {
         throw new NetworkError(
           'timeout',
-          `${where} did not answer within ${Math.round(this.timeoutMs / 1000)} s. Check your connection or the server, then try again.`,
+          `${where} did not answer within ${seconds(this.timeoutMs)} s. Check your connection or the server, then try again.`,
           { cause: err },
         );
       }
@@ -81,4 +81,8 @@ export class HttpTransport {
       clearTimeout(timer);
     }
   }
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? String(ms / 1000) : (ms / 1000).toFixed(1);
 }
