@@ -1,0 +1,97 @@
+// What integration tests share: the extension under test, an independent look at its database file,
+// and waiting for something the extension does asynchronously.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import initSqlJs, { type SqlJsStatic, type SqlValue } from 'sql.js';
+import type { FocusFlowApi } from '../../src/extension';
+
+export const EXTENSION_ID = 'focusflow.focusflow';
+
+export interface ActivatedExtension {
+  extension: vscode.Extension<FocusFlowApi>;
+  /** What `activate()` resolved to: the storage folder, the database file, the status bar's text. */
+  api: FocusFlowApi;
+}
+
+/** Activates FocusFlow in this host (a no-op when already active) and returns its API. */
+export async function activateExtension(): Promise<ActivatedExtension> {
+  const extension = vscode.extensions.getExtension<FocusFlowApi>(EXTENSION_ID);
+  if (!extension) throw new Error(`${EXTENSION_ID} is not loaded in this extension host`);
+  const api = await extension.activate();
+  if (!api || typeof api.dbPath !== 'string') throw new Error(`${EXTENSION_ID}'s activate() returned no API`);
+  return { extension, api };
+}
+
+/** Read-only queries over one snapshot of a database file. */
+export interface DbSnapshot {
+  all<T = Record<string, unknown>>(sql: string, params?: SqlValue[]): T[];
+  get<T = Record<string, unknown>>(sql: string, params?: SqlValue[]): T | undefined;
+}
+
+let sqlJs: Promise<SqlJsStatic> | undefined;
+
+/**
+ * Opens the file as it is on disk now with a sql.js of the tests' own (not the extension's instance),
+ * so a test sees only what the extension really persisted.
+ */
+export async function readDb<T>(file: string, read: (db: DbSnapshot) => T): Promise<T> {
+  sqlJs ??= initSqlJs({ wasmBinary: toArrayBuffer(fs.readFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'))) });
+  const SQL = await sqlJs;
+  const db = new SQL.Database(fs.readFileSync(file));
+  try {
+    const all = <R>(sql: string, params: SqlValue[] = []): R[] => {
+      const stmt = db.prepare(sql, params);
+      const rows: R[] = [];
+      try {
+        while (stmt.step()) rows.push(stmt.getAsObject() as R);
+      } finally {
+        stmt.free();
+      }
+      return rows;
+    };
+    return read({ all, get: <R>(sql: string, params?: SqlValue[]) => all<R>(sql, params)[0] });
+  } finally {
+    db.close();
+  }
+}
+
+function toArrayBuffer(bytes: Buffer): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+/**
+ * Polls `probe` until it returns something other than undefined/false, and returns that. A probe that
+ * throws counts as "not yet"; its last error is quoted when the wait times out.
+ */
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  { timeoutMs = 5_000, intervalMs = 50 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() >= deadline) {
+      const why = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/**
+ * A path inside the repository. The test bundle runs from out/integration inside the host, so
+ * run-integration.js hands the repository's location over in FOCUSFLOW_REPO_ROOT.
+ */
+export function repoPath(...segments: string[]): string {
+  const root = process.env.FOCUSFLOW_REPO_ROOT;
+  if (!root) throw new Error('FOCUSFLOW_REPO_ROOT is not set: run integration tests with npm run test:integration');
+  return path.join(root, ...segments);
+}
