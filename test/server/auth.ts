@@ -20,6 +20,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export class AuthApi {
   private readonly failures = new Map<string, number[]>();
+  /** Verification mails "sent" (TrailBase's dev mode prints them); tests read them via /__test__/mail. */
+  readonly outbox: { to: string; link: string }[] = [];
 
   constructor(private readonly users: Users, private readonly jwt: JwtKeys, private readonly o: AuthOptions) {}
 
@@ -94,6 +96,7 @@ export class AuthApi {
   private sendVerification(user: UserRow): void {
     const code = this.users.newVerificationCode(user.id);
     const link = `${this.o.baseUrl()}/api/auth/v1/verify_email/confirm/${code}`;
+    this.outbox.push({ to: String(user.unverified_email), link });
     if (this.o.autoVerify) {
       this.users.verify(code);
       this.o.log(`auto-verified ${user.unverified_email}: ${link}`);

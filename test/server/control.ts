@@ -31,6 +31,8 @@ export async function handleControl(app: App, req: Req): Promise<Reply> {
       const user = app.auth.createVerifiedUser(email, password);
       return json({ id: toB64(user.id) });
     }
+    case 'GET /__test__/mail':
+      return json(app.auth.outbox);
     case 'GET /__test__/memory':
       return json(process.memoryUsage());
   }

@@ -1,0 +1,122 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import { systemClock } from '../../src/core/clock';
+import { silentLogger } from '../../src/core/logger';
+import { Store } from '../../src/core/store';
+import { ConnectionService } from '../../src/core/team/connection';
+import { TrailBaseClient, type TokenStore, type Tokens } from '../../src/core/trailbase';
+import { startTestServer, type TestServer } from '../server/harness';
+import { tempDbFile } from '../support/bundleScript';
+import { PASSWORD, uniqueEmail } from './helpers';
+
+/** Stands in for VS Code SecretStorage: the same contract, kept in memory. */
+class MemoryTokenStore implements TokenStore {
+  tokens: Tokens | undefined;
+  async load() {
+    return this.tokens;
+  }
+  async save(tokens: Tokens | undefined) {
+    this.tokens = tokens;
+  }
+}
+
+function service(store: Store, tokens: MemoryTokenStore): ConnectionService {
+  return new ConnectionService({
+    store,
+    logger: silentLogger,
+    clock: systemClock,
+    createClient: (serverUrl) => new TrailBaseClient({ serverUrl, tokenStore: tokens, logger: silentLogger, retry: { maxAttempts: 1 } }),
+  });
+}
+
+describe('team connection (against the local TrailBase-compatible server)', function () {
+  this.timeout(30_000);
+  let server: TestServer;
+  before(async () => (server = await startTestServer()));
+  after(async () => server?.stop());
+
+  it('connects, keeps secrets out of the database file, and is still connected after a restart while offline', async () => {
+    const email = uniqueEmail('connect');
+    const { id } = await server.createVerifiedUser(email, PASSWORD);
+    const file = tempDbFile();
+    const tokens = new MemoryTokenStore();
+    const first = (await Store.open({ file, logger: silentLogger })).store;
+    const connection = await service(first, tokens).connect(server.url, email, PASSWORD);
+    assert.strictEqual(connection.userId, id);
+    assert.strictEqual(connection.email, email);
+    await first.close();
+
+    assert.ok(tokens.tokens, 'tokens went to the token store');
+    const bytes = fs.readFileSync(file).toString('latin1');
+    for (const secret of [tokens.tokens.authToken, tokens.tokens.refreshToken]) assert.ok(!bytes.includes(secret), 'a token is in the database file');
+    assert.ok(bytes.includes(new URL(server.url).host), 'the server URL is kept');
+
+    await server.stop();
+    try {
+      const second = (await Store.open({ file, logger: silentLogger })).store;
+      const restored = await service(second, tokens).restore();
+      assert.strictEqual(restored.status, 'connected');
+      assert.strictEqual(restored.status === 'connected' && restored.connection.userId, id);
+      await second.close();
+    } finally {
+      await server.restart();
+    }
+  });
+
+  it('refuses a wrong password with a message that says what to check, and stores nothing', async () => {
+    const email = uniqueEmail('wrong');
+    await server.createVerifiedUser(email, PASSWORD);
+    const { store } = await Store.open({ file: tempDbFile(), logger: silentLogger });
+    const tokens = new MemoryTokenStore();
+    await assert.rejects(service(store, tokens).connect(server.url, email, 'not-the-password'), (err: Error & { kind?: string }) => {
+      assert.strictEqual(err.kind, 'auth');
+      assert.match(err.message, /password is wrong/);
+      return true;
+    });
+    assert.strictEqual(tokens.tokens, undefined);
+    assert.strictEqual(store.read((db) => db.get('SELECT * FROM team_connection')), undefined);
+    await store.close();
+  });
+
+  it('refuses plain http to a remote host before sending anything', async () => {
+    const { store } = await Store.open({ file: tempDbFile(), logger: silentLogger });
+    await assert.rejects(service(store, new MemoryTokenStore()).connect('http://focus.example.com', 'a@example.com', PASSWORD), (err: Error & { kind?: string }) => {
+      assert.strictEqual(err.kind, 'validation');
+      assert.match(err.message, /https/);
+      return true;
+    });
+    await store.close();
+  });
+
+  it('disconnects: ends the server session, forgets the secrets and the row, keeps local sessions', async () => {
+    const email = uniqueEmail('disconnect');
+    await server.createVerifiedUser(email, PASSWORD);
+    const { store } = await Store.open({ file: tempDbFile(), logger: silentLogger });
+    const now = new Date().toISOString();
+    await store.write((db) =>
+      db.run(
+        `INSERT INTO sessions (id, kind, start_time, planned_duration_minutes, state, created_at, last_modified)
+         VALUES ('mine', 'focus', ?, 25, 'completed', ?, ?)`,
+        [now, now, now],
+      ),
+    );
+    const tokens = new MemoryTokenStore();
+    const connections = service(store, tokens);
+    await connections.connect(server.url, email, PASSWORD);
+    const refreshToken = tokens.tokens!.refreshToken;
+
+    const result = await connections.disconnect();
+    assert.deepStrictEqual(result, { serverSessionEnded: true });
+    assert.strictEqual(connections.state.status, 'disconnected');
+    assert.strictEqual(tokens.tokens, undefined);
+    assert.strictEqual(store.read((db) => db.get('SELECT * FROM team_connection')), undefined);
+    assert.strictEqual(store.read((db) => db.get<{ n: number }>('SELECT count(*) AS n FROM sessions'))!.n, 1);
+    const refresh = await fetch(`${server.url}/api/auth/v1/refresh`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refresh_token: refreshToken }),
+    });
+    assert.strictEqual(refresh.status, 401, 'the server session must be over');
+    await store.close();
+  });
+});
