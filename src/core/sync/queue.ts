@@ -179,8 +179,7 @@ export class SyncQueue {
 
   /**
    * The server applied these operations. Each one's row goes away, unless the entity changed while the
-   * request was in flight: then the newer change stays queued (a create becomes an update, since the
-   * record now exists). Returns how many were acknowledged.
+   * request was in flight: then the newer change stays queued. Returns how many were acknowledged.
    */
   markSucceeded(db: SqlDb, ops: QueuedOp | readonly QueuedOp[]): number {
     const now = this.clock.now();
@@ -193,10 +192,12 @@ export class SyncQueue {
         db.run('DELETE FROM sync_queue WHERE id = ?', [op.id]);
         if (op.operation !== 'delete') this.registry.get(op.entityType).setSyncStatus(db, op.entityId, 'synced');
       } else {
+        // The newer change still has to go out. If what was acknowledged was this create, the record now
+        // exists and the change is an update; a create queued after an acknowledged delete stays a create.
+        const delivered = op.operation === 'create' && row.operation === 'create';
         db.run(
-          `UPDATE sync_queue SET operation = CASE WHEN operation = 'create' THEN 'update' ELSE operation END,
-             retry_count = 0, status = 'pending', next_attempt_at = 0 WHERE id = ?`,
-          [op.id],
+          `UPDATE sync_queue SET operation = ?, retry_count = 0, status = 'pending', next_attempt_at = 0 WHERE id = ?`,
+          [delivered ? 'update' : row.operation, op.id],
         );
       }
     }

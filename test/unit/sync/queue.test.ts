@@ -181,6 +181,16 @@ describe('sync queue', () => {
       assert.strictEqual(store.read((db) => sharedRow(db, s.localId)?.sync_status), 'pending');
     });
 
+    it('still re-creates a record deleted on the server while the user re-created it locally', async () => {
+      const s = sharedSession({ sync_status: 'synced' });
+      await store.write((db) => queue.enqueue(db, 'delete', s));
+      const batch = await store.write((db) => queue.takeBatch(db, clock.now()));
+      await store.write((db) => queue.enqueue(db, 'create', SharedSession.fromRecord({ ...s.toRecord(), actual_duration_seconds: 5 })));
+      await store.write((db) => queue.markSucceeded(db, batch));
+      const [next] = await store.write((db) => queue.takeBatch(db, clock.now()));
+      assert.deepStrictEqual([next.operation, (next.payload as { actual_duration_seconds: number }).actual_duration_seconds], ['create', 5]);
+    });
+
     it('holds later operations back while the oldest waits for its retry, so none overtakes it', async () => {
       const [a] = await share();
       const [sentA] = await store.write((db) => queue.takeBatch(db, clock.now()));
