@@ -10,7 +10,7 @@ import { type BreakType, type FocusSession, toIso } from './session';
 import {
   focusTotalSince,
   insertSession,
-  lastLongBreakStart,
+  lastLongBreakSince,
   loadActive,
   type PeriodTotal,
   recentSessions,
@@ -265,8 +265,7 @@ export class FocusService implements Disposable {
 
   private breakDue(db: SqlDb, now: number, settings: FocusSettings): BreakType {
     const dayStart = toIso(startOfLocalDay(now));
-    const lastLong = lastLongBreakStart(db);
-    const since = lastLong && lastLong > dayStart ? lastLong : dayStart;
+    const since = lastLongBreakSince(db, dayStart) ?? dayStart;
     return nextBreakType(focusTotalSince(db, since).sessions, settings.longBreakEvery);
   }
 }

@@ -98,23 +98,27 @@ export interface PeriodTotal {
   focusSeconds: number;
 }
 
+/** `+state` keeps SQLite on the start_time index: "completed" matches nearly every row, a period few. */
 export function focusTotalSince(db: SqlDb, sinceIso: string): PeriodTotal {
   const row = db.get<{ n: number; secs: number }>(
     `SELECT COUNT(*) AS n, COALESCE(SUM(actual_duration_seconds), 0) AS secs FROM sessions
-     WHERE kind = 'focus' AND state = 'completed' AND start_time >= :since`,
+     WHERE kind = 'focus' AND +state = 'completed' AND start_time >= :since`,
     { ':since': sinceIso },
   );
   return { sessions: row?.n ?? 0, focusSeconds: row?.secs ?? 0 };
 }
 
 export function recentSessions(db: SqlDb, limit: number): FocusSession[] {
-  return db.all<SessionRow>('SELECT * FROM sessions ORDER BY start_time DESC, id DESC LIMIT :limit', { ':limit': limit }).map(fromRow);
+  return db.all<SessionRow>('SELECT * FROM sessions ORDER BY start_time DESC LIMIT :limit', { ':limit': limit }).map(fromRow);
 }
 
-/** Start of the current long-break cycle: the last long break that was not cancelled. */
-export function lastLongBreakStart(db: SqlDb): string | undefined {
-  const row = db.get<{ at: string | null }>(
-    "SELECT MAX(start_time) AS at FROM sessions WHERE kind = 'break' AND break_type = 'long' AND state != 'cancelled'",
+/** The start of the last long break since `sinceIso` that was not cancelled. */
+export function lastLongBreakSince(db: SqlDb, sinceIso: string): string | undefined {
+  const row = db.get<{ start_time: string }>(
+    `SELECT start_time FROM sessions
+     WHERE start_time >= :since AND kind = 'break' AND break_type = 'long' AND +state != 'cancelled'
+     ORDER BY start_time DESC LIMIT 1`,
+    { ':since': sinceIso },
   );
-  return row?.at ?? undefined;
+  return row?.start_time;
 }
