@@ -3,8 +3,6 @@
 // here exist when the test files' top-level `describe` calls run.
 import Mocha from 'mocha';
 
-// failures then point at test/integration/*.ts lines, through the bundle's inline source map
-process.setSourceMapsEnabled(true);
 const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 30_000 });
 mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
 
