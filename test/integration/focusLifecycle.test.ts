@@ -1,0 +1,113 @@
+// The extension's own start and stop in a real VS Code host. VS Code has no API to deactivate one
+// extension and activate it again (only a window reload, which would end this test run), so these tests
+// call the deactivate() and activate() of the very module VS Code loaded, with a context of the fields
+// activation uses. That runs the real disposal and the real start-up against the real VS Code API; what
+// it cannot show is VS Code's own extension loader, which the smoke test covers.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import { createRequire } from 'module';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { ActivationContext, FocusFlowApi } from '../../src/extension';
+import { activateExtension, readDb } from './helpers';
+
+interface ExtensionModule {
+  activate(context: ActivationContext): Promise<FocusFlowApi>;
+  deactivate(): Promise<void>;
+}
+
+interface SessionResult {
+  id: string;
+  state: string;
+}
+
+const run = (command: string, ...args: unknown[]) =>
+  vscode.commands.executeCommand<SessionResult | undefined>(command, ...args) as Promise<SessionResult | undefined>;
+
+describe('focus extension lifecycle in a real VS Code host', () => {
+  let extension: vscode.Extension<unknown>;
+  let realStorage: string;
+  let extensionModule: ExtensionModule;
+  const scratch: string[] = [];
+
+  const contextFor = (storagePath: string): ActivationContext => ({
+    extensionUri: extension.extensionUri,
+    globalStorageUri: vscode.Uri.file(storagePath),
+    subscriptions: [],
+  });
+
+  const stateOnDisk = (dbPath: string, id: string) =>
+    readDb(dbPath, (db) => db.get<{ state: string }>('SELECT state FROM sessions WHERE id = ?', [id])?.state);
+
+  before(async () => {
+    const activated = await activateExtension();
+    extension = activated.extension;
+    realStorage = activated.api.storagePath;
+    // The module VS Code loaded: same file, so the same instance from Node's module cache.
+    extensionModule = createRequire(__filename)(path.join(extension.extensionPath, 'dist', 'extension.js')) as ExtensionModule;
+  });
+
+  afterEach(async () => {
+    // Whatever a test did, the tests after it find FocusFlow running on its real storage.
+    await extensionModule.deactivate();
+    await extensionModule.activate(contextFor(realStorage));
+  });
+
+  after(() => {
+    for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps a running session across deactivate and activate', async () => {
+    const api = await extensionModule.activate(contextFor(realStorage));
+    const leftOver = await readDb(api.dbPath, (db) => db.get("SELECT id FROM sessions WHERE state IN ('running', 'paused')"));
+    if (leftOver) await run('focusflow.cancelFocus');
+    const started = (await run('focusflow.startFocus', { minutes: 30, label: 'survives' })) ?? assert.fail('startFocus returned nothing');
+
+    await extensionModule.deactivate();
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('focusflow.pauseFocus')),
+      /not found/,
+      'deactivate() should have unregistered the commands',
+    );
+    assert.strictEqual(await stateOnDisk(api.dbPath, started.id), 'running', 'the session is still running on disk');
+
+    const again = await extensionModule.activate(contextFor(realStorage));
+    assert.match(again.statusBarText() ?? '', /^\$\(clock\) (30:00|29:5\d)$/, 'the countdown continues');
+    const paused = await run('focusflow.pauseFocus');
+    assert.strictEqual(paused?.id, started.id, 'the re-activated extension acts on the same session');
+    assert.strictEqual(await stateOnDisk(again.dbPath, started.id), 'paused');
+    await run('focusflow.cancelFocus');
+  });
+
+  it('keeps answering commands, without throwing, when its storage folder cannot be created', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'focusflow-it-unwritable-'));
+    scratch.push(dir);
+    const blocker = path.join(dir, 'not-a-folder');
+    fs.writeFileSync(blocker, 'a file where the storage folder should be');
+
+    await extensionModule.deactivate();
+    const api = await extensionModule.activate(contextFor(path.join(blocker, 'globalStorage')));
+    assert.strictEqual(api.statusBarText(), undefined, 'no timer is shown without a database');
+    for (const command of ['focusflow.startFocus', 'focusflow.pauseFocus', 'focusflow.showHistory']) {
+      assert.strictEqual(await vscode.commands.executeCommand(command, { minutes: 25 }), undefined, `${command} must answer, not throw`);
+    }
+    assert.strictEqual(fs.existsSync(api.dbPath), false);
+  });
+
+  it('moves a corrupt database aside and keeps working on a fresh one', async () => {
+    const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'focusflow-it-corrupt-'));
+    scratch.push(storage);
+    fs.writeFileSync(path.join(storage, 'focusflow.sqlite'), 'this is not a database');
+
+    await extensionModule.deactivate();
+    const api = await extensionModule.activate(contextFor(storage));
+    const movedAside = fs.readdirSync(storage).filter((name) => name.startsWith('focusflow.sqlite.corrupt-'));
+    assert.strictEqual(movedAside.length, 1, `files: ${fs.readdirSync(storage).join(', ')}`);
+    assert.strictEqual(fs.readFileSync(path.join(storage, movedAside[0]), 'utf8'), 'this is not a database', 'the old file is kept as it was');
+
+    const started = (await run('focusflow.startFocus', { minutes: 25 })) ?? assert.fail('startFocus returned nothing on the fresh database');
+    assert.strictEqual(await stateOnDisk(api.dbPath, started.id), 'running');
+    await run('focusflow.cancelFocus');
+  });
+});
