@@ -25,7 +25,7 @@ function service(store: Store, tokens: MemoryTokenStore): ConnectionService {
     store,
     logger: silentLogger,
     clock: systemClock,
-    createClient: (serverUrl) => new TrailBaseClient({ serverUrl, tokenStore: tokens, logger: silentLogger, retry: { maxAttempts: 1 } }),
+    createClient: (serverUrl) => new TrailBaseClient({ serverUrl, tokenStore: tokens, logger: silentLogger, retry: { retries: 0 } }),
   });
 }
 

@@ -1,0 +1,183 @@
+import type { Clock } from '../clock';
+import { Emitter, type Event } from '../events';
+import type { Logger } from '../logger';
+import type { Store } from '../store';
+import { TrailBaseClient, type AuthState } from '../trailbase';
+
+/** The signed-in link to a team server, as the `team_connection` row keeps it (never any secret). */
+export interface Connection {
+  serverUrl: string;
+  userId: string;
+  email?: string;
+  connectedAt: number;
+  /** The active team, once the user has created, joined or switched to one. */
+  teamId?: string;
+}
+
+export type ConnectionState =
+  | { status: 'disconnected' }
+  | { status: 'connected'; connection: Connection; client: TrailBaseClient }
+  /** The row is there but the session is gone (refresh refused, secrets lost): sign in again. */
+  | { status: 'signed-out'; serverUrl: string; email?: string; reason: string };
+
+interface ConnectionRow {
+  server_url: string;
+  team_id: string | null;
+  user_id: string | null;
+  connected_at: number;
+}
+
+const ROW_ID = 'default';
+
+/**
+ * Connect, restore and disconnect. The database holds only the server URL, user and active team; the
+ * tokens go to the client's token store (VS Code SecretStorage in the extension).
+ */
+export class ConnectionService {
+  private current: ConnectionState = { status: 'disconnected' };
+  private readonly changes = new Emitter<ConnectionState>();
+  readonly onDidChange: Event<ConnectionState> = this.changes.event;
+  private authListener: { dispose(): void } | undefined;
+
+  constructor(
+    private readonly o: {
+      store: Store;
+      logger: Logger;
+      clock: Clock;
+      /** Builds a client whose token store belongs to that server. */
+      createClient(serverUrl: string): TrailBaseClient;
+    },
+  ) {}
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  /** The client while connected, for sync and team features. */
+  get client(): TrailBaseClient | undefined {
+    return this.current.status === 'connected' ? this.current.client : undefined;
+  }
+
+  /** Signs back in from stored tokens at start, with no prompt and no network request. */
+  async restore(): Promise<ConnectionState> {
+    const row = this.readRow();
+    if (!row) return this.set({ status: 'disconnected' });
+    const client = this.o.createClient(row.server_url);
+    const auth = await client.restore();
+    if (!auth || (row.user_id && auth.user.id !== row.user_id)) {
+      return this.set({
+        status: 'signed-out',
+        serverUrl: row.server_url,
+        reason: `Your session with ${hostOf(row.server_url)} ended. Run "FocusFlow: Connect to Team Server" to sign in again.`,
+      });
+    }
+    return this.adopt(client, auth, row);
+  }
+
+  async connect(serverUrl: string, email: string, password: string): Promise<Connection> {
+    const url = TrailBaseClient.validateServerUrl(serverUrl).toString().replace(/\/$/, '');
+    const client = this.o.createClient(url);
+    const auth = await client.login(email.trim(), password);
+    const previous = this.readRow();
+    const sameAccount = previous?.server_url === url && previous.user_id === auth.user.id;
+    if (this.client && this.client !== client && !sameAccount) await this.endServerSession(this.client);
+    const row: ConnectionRow = {
+      server_url: url,
+      user_id: auth.user.id,
+      team_id: sameAccount ? previous.team_id : null,
+      connected_at: this.o.clock.now(),
+    };
+    await this.o.store.write((db) =>
+      db.run(
+        `INSERT OR REPLACE INTO team_connection (id, server_url, team_id, user_id, api_key, connected_at)
+         VALUES (?, ?, ?, ?, NULL, ?)`,
+        [ROW_ID, row.server_url, row.team_id, row.user_id, row.connected_at],
+      ),
+    );
+    this.o.logger.info(`Connected to ${hostOf(url)} as ${auth.user.email ?? auth.user.id}.`);
+    const state = this.adopt(client, auth, row);
+    return (state as Extract<ConnectionState, { status: 'connected' }>).connection;
+  }
+
+  async register(serverUrl: string, email: string, password: string): Promise<{ message: string }> {
+    const client = this.o.createClient(TrailBaseClient.validateServerUrl(serverUrl).toString().replace(/\/$/, ''));
+    return client.register(email.trim(), password);
+  }
+
+  /** Signs out on the server when it can be reached, forgets the secrets and the row, keeps all local data. */
+  async disconnect(): Promise<{ serverSessionEnded: boolean }> {
+    const client = this.client ?? (this.current.status === 'signed-out' ? this.o.createClient(this.current.serverUrl) : undefined);
+    const result = client ? await this.endServerSession(client) : { serverSessionEnded: false };
+    await this.o.store.write((db) => db.run('DELETE FROM team_connection WHERE id = ?', [ROW_ID]));
+    this.set({ status: 'disconnected' });
+    return result;
+  }
+
+  /** Makes `teamId` the active team of this connection. */
+  async setActiveTeam(teamId: string | undefined): Promise<void> {
+    await this.o.store.write((db) => db.run('UPDATE team_connection SET team_id = ? WHERE id = ?', [teamId ?? null, ROW_ID]));
+    if (this.current.status === 'connected') {
+      this.set({ ...this.current, connection: { ...this.current.connection, teamId } });
+    }
+  }
+
+  /** Operations still waiting to reach the server (disconnecting asks first when there are any). */
+  queuedOperations(): number {
+    return this.o.store.read((db) => db.get<{ n: number }>('SELECT count(*) AS n FROM sync_queue')?.n ?? 0);
+  }
+
+  dispose(): void {
+    this.authListener?.dispose();
+    this.changes.dispose();
+  }
+
+  private async endServerSession(client: TrailBaseClient): Promise<{ serverSessionEnded: boolean }> {
+    try {
+      return await client.logout();
+    } catch (err) {
+      this.o.logger.warn(`Signing out on the server failed; signed out here anyway: ${(err as Error).message}`);
+      return { serverSessionEnded: false };
+    }
+  }
+
+  private adopt(client: TrailBaseClient, auth: AuthState, row: ConnectionRow): ConnectionState {
+    this.authListener?.dispose();
+    this.authListener = client.onAuthChange((next) => {
+      if (next || this.client !== client) return;
+      this.set({
+        status: 'signed-out',
+        serverUrl: row.server_url,
+        email: auth.user.email,
+        reason: `The server ended your session with ${hostOf(row.server_url)}. Run "FocusFlow: Connect to Team Server" to sign in again.`,
+      });
+    });
+    const connection: Connection = {
+      serverUrl: row.server_url,
+      userId: auth.user.id,
+      connectedAt: row.connected_at,
+      ...(auth.user.email ? { email: auth.user.email } : {}),
+      ...(row.team_id ? { teamId: row.team_id } : {}),
+    };
+    return this.set({ status: 'connected', connection, client });
+  }
+
+  private readRow(): ConnectionRow | undefined {
+    return this.o.store.read((db) =>
+      db.get<ConnectionRow>('SELECT server_url, team_id, user_id, connected_at FROM team_connection WHERE id = ?', [ROW_ID]),
+    );
+  }
+
+  private set(state: ConnectionState): ConnectionState {
+    this.current = state;
+    this.changes.fire(state);
+    return state;
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
