@@ -3,7 +3,6 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BenchResult } from './report';
-import type { BenchSuite } from './suites';
 
 const root = path.resolve(__dirname, '../..');
 const vsix = path.join(root, 'focusflow.vsix');
@@ -28,20 +27,18 @@ function ensurePackage(): void {
   if (r.status !== 0) throw new Error(`npm run package exited ${r.status}`);
 }
 
-export const extensionSuite: BenchSuite = {
-  name: 'extension',
-  async run(): Promise<BenchResult[]> {
-    ensurePackage();
-    const mb = fs.statSync(vsix).size / 1e6;
-    return [
-      {
-        group: 'extension',
-        name: 'packaged .vsix size',
-        value: Math.round(mb * 1000) / 1000,
-        unit: 'MB',
-        target: `< ${targetMb} MB`,
-        ok: mb < targetMb,
-      },
-    ];
-  },
-};
+/** The packaged .vsix size against the issue's bar. */
+export async function runExtensionBench(): Promise<BenchResult[]> {
+  ensurePackage();
+  const mb = fs.statSync(vsix).size / 1e6;
+  return [
+    {
+      group: 'extension',
+      name: 'packaged .vsix size',
+      value: Math.round(mb * 1000) / 1000,
+      unit: 'MB',
+      target: `< ${targetMb} MB`,
+      ok: mb < targetMb,
+    },
+  ];
+}

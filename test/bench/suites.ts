@@ -1,4 +1,6 @@
 import type { BenchResult } from './report';
+import { runClientBench } from './client.bench';
+import { runExtensionBench } from './extension.bench';
 import { runStoreBench } from './store.bench';
 
 export interface BenchSuite {
@@ -9,4 +11,6 @@ export interface BenchSuite {
 /** Every suite `npm run bench` runs; a new suite adds one line here. */
 export const suites: BenchSuite[] = [
   { name: 'store', run: runStoreBench },
+  { name: 'extension', run: runExtensionBench },
+  { name: 'client', run: runClientBench },
 ];
