@@ -96,7 +96,6 @@ export class App {
     } catch (err) {
       if (err instanceof HttpError) {
         send(res, errorReply(err));
-        if (err.status === 413) res.on('finish', () => raw.socket.destroy());
       } else {
         console.error(err);
         send(res, { status: 500, empty: true });

@@ -25,8 +25,11 @@ export const empty = (status = 200): Reply => ({ status, empty: true });
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
+    // Oversized bodies are drained, not cut off, so the client gets to read the 413.
+    const tooLarge = new HttpError(413, 'Failed to buffer the body: length limit exceeded', { connection: 'close' });
     if (declared > limit) {
-      reject(new HttpError(413, 'Failed to buffer the body: length limit exceeded'));
+      req.resume();
+      reject(tooLarge);
       return;
     }
     const chunks: Buffer[] = [];
@@ -35,7 +38,8 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       size += c.length;
       if (size > limit) {
         req.removeAllListeners('data');
-        reject(new HttpError(413, 'Failed to buffer the body: length limit exceeded'));
+        req.resume();
+        reject(tooLarge);
         return;
       }
       chunks.push(c);
