@@ -33,6 +33,9 @@ export class EntityValidationError extends Error {
 
   static fromZod(entityType: string, error: z.ZodError): EntityValidationError {
     const issue = error.issues[0];
+    if (issue?.code === 'unrecognized_keys') {
+      return new EntityValidationError(entityType, issue.keys.join(', '), `is not a field of ${entityType}`);
+    }
     const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : '(record)';
     return new EntityValidationError(entityType, field, issue?.message ?? 'invalid');
   }

@@ -1,7 +1,8 @@
 import type { Migration } from './migration';
 import { initial } from './001_initial';
+import { syncQueueSchedule } from './002_sync_queue_schedule';
 
 /** Every schema version in order; a new one is a file beside this one and a line here. */
-export const migrations: readonly Migration[] = [initial];
+export const migrations: readonly Migration[] = [initial, syncQueueSchedule];
 
 export type { Migration } from './migration';
