@@ -5,6 +5,7 @@
 export type FocusErrorCode =
   | 'invalid-duration'
   | 'invalid-label'
+  | 'invalid-break-type'
   | 'nothing-active'
   | 'not-running'
   | 'not-paused'

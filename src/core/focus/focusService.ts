@@ -106,7 +106,7 @@ export class FocusService implements Disposable {
 
   async startBreak(input: { long?: unknown; minutes?: unknown } = {}): Promise<FocusSession> {
     if (input.long !== undefined && typeof input.long !== 'boolean') {
-      throw new FocusValidationError('invalid-duration', '`long` must be true or false.');
+      throw new FocusValidationError('invalid-break-type', '`long` must be true or false.');
     }
     const explicitMinutes = input.minutes === undefined ? undefined : parseMinutes(input.minutes);
     return this.transact((active, now, db) => {

@@ -184,9 +184,14 @@ describe('FocusService on a real database file', () => {
       assert.equal((await focus.startBreak()).breakType, 'short');
     });
 
-    it('honours an explicit long or short choice', async () => {
+    it('honours an explicit long or short choice and length', async () => {
       const focus = await fx.window();
-      assert.equal((await focus.startBreak({ long: true })).breakType, 'long');
+      const br = await focus.startBreak({ long: true, minutes: 12 });
+      assert.deepEqual([br.breakType, br.plannedMinutes], ['long', 12]);
+      await focus.cancel();
+      await assert.rejects(focus.startBreak({ long: 'yes' }), (e) => e instanceof FocusValidationError && e.code === 'invalid-break-type');
+      await assert.rejects(focus.startBreak({ minutes: 0 }), (e) => e instanceof FocusValidationError && e.code === 'invalid-duration');
+      assert.equal(focus.current(), undefined);
     });
 
     it('ends a running break early when a focus session starts', async () => {
