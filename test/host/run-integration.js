@@ -18,7 +18,8 @@ const forcedHost = process.env.FOCUSFLOW_TEST_HOST;
 /** What the tests read from process.env inside the extension host (see README.md here). */
 const testEnv = {
   FOCUSFLOW_REPO_ROOT: root,
-  // inside the host process.execPath is the host's runtime (Electron on desktop), not a plain Node
+  // for child processes: inside the host process.execPath is code-server's Node 24 or desktop Electron,
+  // and native modules (better-sqlite3 in the local server) are built for this Node only
   FOCUSFLOW_NODE: process.execPath,
 };
 
@@ -29,6 +30,23 @@ function findTests(dir) {
     return entry.name.endsWith('.test.ts') ? [full] : [];
   });
 }
+
+/**
+ * Gives each bundled source file its own __dirname and __filename, as it has when run unbundled (the
+ * server harness finds main.ts beside itself), instead of the bundle's folder out/integration.
+ */
+const sourcePaths = {
+  name: 'source-paths',
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, async (args) => {
+      if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+      const text = await fs.promises.readFile(args.path, 'utf8');
+      if (!/\b__(dirname|filename)\b/.test(text)) return undefined;
+      const header = `const __dirname = ${JSON.stringify(path.dirname(args.path))}, __filename = ${JSON.stringify(args.path)};`;
+      return { contents: `${header}\n${text}`, loader: 'ts' };
+    });
+  },
+};
 
 async function buildTests() {
   const tests = findTests(testsDir).sort();
@@ -50,6 +68,7 @@ async function buildTests() {
     sourcemap: 'inline',
     // resolved at run time from the repository's node_modules, as the extension host loads them
     external: ['vscode', 'mocha', 'sql.js'],
+    plugins: [sourcePaths],
     logLevel: 'warning',
   });
   return tests.length;
