@@ -24,9 +24,5 @@ export interface FocusSession {
   lastModified: string;
 }
 
-export function isActive(s: FocusSession | undefined): s is FocusSession {
-  return s !== undefined && (s.state === 'running' || s.state === 'paused');
-}
-
 export const toIso = (ms: number): string => new Date(ms).toISOString();
 export const toMs = (iso: string): number => Date.parse(iso);
