@@ -9,6 +9,7 @@ import { randomFillSync } from 'node:crypto';
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BASE64_ID_PATTERN = /^[A-Za-z0-9_-]{22}==$/;
 
+const MAX_CLOCK_STEP_BACK_MS = 10_000;
 let lastMs = -1;
 let lastSeq = 0;
 
@@ -19,7 +20,9 @@ let lastSeq = 0;
 export function uuidv7(nowMs: number = Date.now()): string {
   const bytes = new Uint8Array(16);
   randomFillSync(bytes);
-  let ms = Math.max(nowMs, lastMs);
+  // Small steps back (clock adjustments, or our own overflow bump below) keep the sequence
+  // increasing; an explicit time far from the last one (a test's fake clock) is taken as given.
+  let ms = nowMs < lastMs && lastMs - nowMs < MAX_CLOCK_STEP_BACK_MS ? lastMs : nowMs;
   if (ms === lastMs) {
     lastSeq++;
     if (lastSeq > 0xfff) {

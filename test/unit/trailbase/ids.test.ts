@@ -10,6 +10,12 @@ describe('ids', () => {
     assert.equal(uuidv7Time(id), at);
   });
 
+  it('carries an explicit past time even after ids made now (fake clocks in tests)', () => {
+    uuidv7();
+    const past = Date.UTC(2020, 0, 1);
+    assert.equal(uuidv7Time(uuidv7(past)), past);
+  });
+
   it('makes 10,000 distinct ids in a tight loop, in strictly increasing order', () => {
     const ids = Array.from({ length: 10_000 }, () => uuidv7());
     assert.equal(new Set(ids).size, ids.length);
