@@ -114,14 +114,27 @@ export class SyncQueue {
     const existing = this.rowFor(db, entity.entityType, entity.localId);
     const next = coalesce(existing && { operation: existing.operation, mayExistRemotely: existing.may_exist_remotely === 1 }, operation);
     if (!existing) {
-      const id = uuidv7(this.clock.now());
+      const row: QueueRow = {
+        id: uuidv7(this.clock.now()),
+        entity_type: entity.entityType,
+        entity_id: entity.localId,
+        operation,
+        payload,
+        created_at: new Date(this.clock.now()).toISOString(),
+        retry_count: 0,
+        last_error: null,
+        status: 'pending',
+        next_attempt_at: 0,
+        revision: 0,
+        may_exist_remotely: 0,
+      };
       db.run(
         `INSERT INTO sync_queue (id, entity_type, entity_id, operation, payload, created_at, retry_count, status,
            next_attempt_at, seq, revision, may_exist_remotely)
          VALUES (?, ?, ?, ?, ?, ?, 0, 'pending', 0, (SELECT COALESCE(MAX(seq), 0) + 1 FROM sync_queue), 0, 0)`,
-        [id, entity.entityType, entity.localId, operation, payload, new Date(this.clock.now()).toISOString()],
+        [row.id, row.entity_type, row.entity_id, operation, payload, row.created_at],
       );
-      return this.opById(db, id);
+      return toOp(row);
     }
     if (next.kind === 'drop') {
       db.run('DELETE FROM sync_queue WHERE id = ?', [existing.id]);

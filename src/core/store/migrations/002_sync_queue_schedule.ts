@@ -19,6 +19,7 @@ export const syncQueueSchedule: Migration = {
       ALTER TABLE sync_queue ADD COLUMN may_exist_remotely INTEGER NOT NULL DEFAULT 0;
       UPDATE sync_queue SET seq = rowid;
       CREATE INDEX idx_sync_queue_status_seq ON sync_queue(status, seq);
+      CREATE INDEX idx_sync_queue_seq ON sync_queue(seq);
 
       CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
