@@ -238,6 +238,7 @@ export class TrailBaseClient {
   }
 
   /**
+   * @internal For `RecordApi`, transactions and subscriptions in this folder.
    * Sends one request through auth, retries and error mapping. A 403 answered to a token that had
    * expired (record APIs never say 401) is answered by one refresh and one more try.
    */
@@ -262,7 +263,7 @@ export class TrailBaseClient {
     );
   }
 
-  /** Runs `send` with the current bearer token, refreshing and sending once more on a 403-while-expired. */
+  /** @internal Runs `send` with the current bearer token, refreshing and sending once more on a 403-while-expired. */
   async authorized<R extends { status: number; date: string | null }>(auth: boolean, send: (headers: Record<string, string>) => Promise<R>): Promise<R> {
     const used = auth ? await this.session.fresh() : undefined;
     const first = await send(this.session.headers(used));
@@ -272,7 +273,7 @@ export class TrailBaseClient {
     return send(this.session.headers(renewed));
   }
 
-  /** For subscriptions: the URL of `path` on this server, and the fetch to stream it with. */
+  /** @internal For subscriptions: the URL of `path` on this server, and the fetch to stream it with. */
   streamTarget(path: string, query?: URLSearchParams): { url: string; fetch: typeof fetch; timeoutMs: number; logger: Logger; clock: Clock } {
     return { url: this.http.url(path, query), fetch: this.fetchImpl, timeoutMs: this.timeoutMs, logger: this.logger, clock: this.clock };
   }

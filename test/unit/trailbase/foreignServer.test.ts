@@ -110,4 +110,34 @@ describe('TrailBase client against foreign or unusual servers (scripted, loopbac
     await sub.closed;
     assert.ok(errors.every((e) => e instanceof ServerError && e.code === 'bad-reply' && e.expected === 'text/event-stream'));
   });
+
+  it('treats a stream that falls silent as dead: reconnects and asks the caller to list again', async () => {
+    let connections = 0;
+    handler = (_req, res) => {
+      connections++;
+      res.writeHead(200, { 'content-type': 'text/event-stream' }).write(': ping\n\n'); // then silence
+    };
+    const resyncs: string[] = [];
+    const sub = client().records('things', z.object({ id: z.string() })).subscribe('*', { onEvent: () => undefined, onResync: (r) => resyncs.push(r) }, { idleTimeoutMs: 100, backoff: { baseMs: 1, capMs: 5 } });
+    while (resyncs.length < 2) await new Promise((r) => setTimeout(r, 10));
+    sub.dispose();
+    await sub.closed;
+    assert.ok(connections >= 3);
+    assert.deepEqual(resyncs.slice(0, 2), ['reconnected', 'reconnected']);
+  });
+
+  it('a caller abort ends a request at once, without retries, with the abort reason', async () => {
+    let requests = 0;
+    handler = (_req, res) => {
+      requests++;
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"records":[]}'), 2_000);
+    };
+    const c = new TrailBaseClient({ serverUrl: url, tokenStore: { load: async () => undefined, save: async () => undefined }, logger: silentLogger });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('user cancelled')), 50);
+    const started = Date.now();
+    await assert.rejects(c.records('things', z.object({ id: z.string() })).list({ signal: controller.signal }), /user cancelled/);
+    assert.ok(Date.now() - started < 1_000);
+    assert.equal(requests, 1);
+  });
 });
