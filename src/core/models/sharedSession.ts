@@ -178,7 +178,7 @@ export const sharedSessionDefinition: EntityDefinition<SharedSession> = {
     return changes;
   },
   // "Unshare" is a tombstone so teammates' incremental pulls see it.
-  toRemoteDeletion: (s) => ({ deleted: 1, last_modified: s.lastModified }),
+  toRemoteDeletion: (s) => ({ ...s.toRemote(), deleted: 1 }),
   remoteRecordId: uuidToBase64,
   load: (db, id) => {
     const row = table.get(db, id);

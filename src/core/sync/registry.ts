@@ -28,7 +28,11 @@ export interface EntityDefinition<E extends AnySyncableEntity = AnySyncableEntit
   toRemoteCreate(entity: E): Record<string, unknown>;
   /** The PATCH body of an update. */
   toRemoteUpdate(entity: E): Record<string, unknown>;
-  /** The PATCH body that tombstones the record, or undefined when a delete is a real DELETE. */
+  /**
+   * The whole record as a tombstone, created over whatever the server holds (REPLACE), or undefined when
+   * a delete is a real DELETE. An upsert rather than a PATCH: the create being deleted may never have
+   * reached the server, and a PATCH of a missing record is refused like a forbidden one (403).
+   */
   toRemoteDeletion(entity: E): Record<string, unknown> | undefined;
   /** The record id on the server of the record with this local id. */
   remoteRecordId(localId: string): string;
@@ -96,7 +100,7 @@ export class EntityRegistry {
         return { Update: { api_name, record_id, value: definition.toRemoteUpdate(entity) } };
       case 'delete': {
         const tombstone = definition.toRemoteDeletion(entity);
-        return tombstone ? { Update: { api_name, record_id, value: tombstone } } : { Delete: { api_name, record_id } };
+        return tombstone ? { Create: { api_name, value: tombstone } } : { Delete: { api_name, record_id } };
       }
     }
   }

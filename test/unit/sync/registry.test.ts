@@ -130,9 +130,9 @@ describe('entity registry', () => {
       assert.deepStrictEqual(['id', 'team', 'user'].filter((k) => k in sent.Update.value), []);
     });
 
-    it('unshares a session with a tombstone, so teammates’ incremental pulls see it', () => {
+    it('unshares a session with a tombstone created over whatever the server holds, so pulls see it', () => {
       assert.deepStrictEqual(registry.toRemoteOperation(op('delete', 'shared_session', session.toRecord(), session.localId)), {
-        Update: { api_name: 'shared_sessions', record_id: recordId, value: { deleted: 1, last_modified: session.lastModified } },
+        Create: { api_name: 'shared_sessions', value: { ...session.toRemote(), deleted: 1 } },
       });
     });
 

@@ -19,6 +19,7 @@ describe('queued operations against the local TrailBase-compatible server', func
   let queue: SyncQueue;
   let token: string;
   let userId: string;
+  let teamId: string;
 
   before(async () => {
     server = await startTestServer();
@@ -74,6 +75,7 @@ describe('queued operations against the local TrailBase-compatible server', func
       created_at: '2026-03-02T08:00:00.000Z',
       last_modified: '2026-03-02T08:00:00.000Z',
     });
+    teamId = localTeam.localId;
     const session = SharedSession.fromRecord(sharedSessionRecord({ team_id: localTeam.localId, user_id: userId }));
     await store.write((db) => {
       queue.recordLocalChange(db, 'create', localTeam);
@@ -126,5 +128,17 @@ describe('queued operations against the local TrailBase-compatible server', func
     assert.strictEqual(tombstone.deleted, true);
     assert.strictEqual(tombstone.entity.lastModified, '2026-03-02T08:45:00.000Z');
     assert.deepStrictEqual(store.read((db) => queue.stats(db)).pending, 0);
+  });
+
+  it('unshares a session whose create may never have reached the server without being refused', async () => {
+    const session = SharedSession.fromRecord(sharedSessionRecord({ team_id: teamId, user_id: userId }));
+    await store.write((db) => queue.recordLocalChange(db, 'create', session));
+    // The create was taken and its request died before the server saw it.
+    const [lost] = await store.write((db) => queue.takeBatch(db, Date.now()));
+    await store.write((db) => queue.markFailed(db, lost, 'socket hang up'));
+    await store.write((db) => queue.recordLocalChange(db, 'delete', session));
+    await store.write((db) => db.run('UPDATE sync_queue SET next_attempt_at = 0'));
+    assert.deepStrictEqual((await push()).map((op) => op.operation), ['delete']);
+    assert.strictEqual(registry.get('shared_session').parseRemote(await readRemote('shared_sessions', session.localId)).deleted, true);
   });
 });
