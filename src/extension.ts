@@ -69,9 +69,9 @@ class Composition {
     const focus = this.add(
       new FocusService({ store, logger, clock: systemClock, settings: readFocusSettings, lastActivity: () => beacon.lastActivity() }),
     );
-    this.add(new ActivityTracker(beacon));
+    const activity = this.add(new ActivityTracker(beacon));
     const statusBar = this.add(new FocusStatusBar(focus));
-    this.add(new FocusTicker(focus, statusBar, beacon, logger));
+    this.add(new FocusTicker(focus, statusBar, activity, logger));
     this.add(notifySessionEnds(focus));
     this.add(registerFocusCommands(focus, feedback));
     logger.info(`Activated in ${Math.round(performance.now() - started)} ms; database ${dbPath}`);

@@ -3,8 +3,8 @@ import type { ActivityBeacon } from '../../core/focus/activityBeacon';
 import { readFocusSettings } from './focusSettings';
 
 /**
- * Feeds editor activity into the idle auto-pause. Listens only while auto-pause is on, so the default
- * setup pays nothing per keystroke.
+ * Feeds editor activity and window focus into the idle auto-pause. Listens only while auto-pause is on,
+ * so the default setup pays nothing per keystroke and writes no activity file.
  */
 export class ActivityTracker implements vscode.Disposable {
   private listeners: vscode.Disposable | undefined;
@@ -15,6 +15,11 @@ export class ActivityTracker implements vscode.Disposable {
       if (e.affectsConfiguration('focusflow.focus.autoPauseIdleMinutes')) this.update();
     });
     this.update();
+  }
+
+  /** Called every second while a session runs: a focused window counts as activity. */
+  pulse(): void {
+    if (this.listeners && vscode.window.state.focused) this.beacon.note();
   }
 
   dispose(): void {

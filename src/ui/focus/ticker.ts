@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { ActivityBeacon } from '../../core/focus/activityBeacon';
 import type { FocusService } from '../../core/focus/focusService';
 import type { Logger } from '../../core/logger';
+import type { ActivityTracker } from './activity';
 import type { FocusStatusBar } from './statusBar';
 
 /**
@@ -17,7 +17,7 @@ export class FocusTicker implements vscode.Disposable {
   constructor(
     private readonly focus: FocusService,
     private readonly statusBar: FocusStatusBar,
-    private readonly activity: ActivityBeacon,
+    private readonly activity: ActivityTracker,
     private readonly logger: Logger,
   ) {
     this.subscription = focus.onDidChange(() => this.sync());
@@ -43,7 +43,7 @@ export class FocusTicker implements vscode.Disposable {
   }
 
   private async beat(): Promise<void> {
-    if (vscode.window.state.focused) this.activity.note();
+    this.activity.pulse();
     try {
       await this.focus.tick();
       this.lastError = undefined;

@@ -1,0 +1,134 @@
+import * as vscode from 'vscode';
+import type { Connection, ConnectionService } from '../../core/team/connection';
+import { TrailBaseClient, isClientError } from '../../core/trailbase';
+import { type Feedback, guarded } from '../commandErrors';
+
+export const connectCommandIds = ['focusflow.connectTeam', 'focusflow.createAccount', 'focusflow.disconnectTeam'] as const;
+
+interface Credentials {
+  email?: string;
+  password?: string;
+}
+
+interface ConnectArgs {
+  serverUrl?: string;
+  credentials?: Credentials;
+}
+
+/** What `focusflow.connectTeam` resolves to. */
+export interface ConnectResult {
+  userId: string;
+  email?: string;
+  serverUrl: string;
+}
+
+/**
+ * Connect, create an account, disconnect. Each takes its inputs as an argument object and prompts only
+ * for what is missing; failures become messages with a next step and the command resolves to undefined.
+ */
+export function registerConnectCommands(connections: ConnectionService, feedback: Feedback): vscode.Disposable {
+  const run = <T>(body: () => Promise<T | undefined>) => guarded(feedback, body);
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand('focusflow.connectTeam', (arg?: ConnectArgs) =>
+      run<ConnectResult>(async () => {
+        const input = await askForAccount(connections, arg, 'Connect to Team Server');
+        if (!input) return undefined;
+        const connection: Connection = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `FocusFlow: connecting to ${new URL(input.serverUrl).host}…` },
+          () => connections.connect(input.serverUrl, input.email, input.password),
+        );
+        void vscode.window.showInformationMessage(`FocusFlow: connected to ${new URL(connection.serverUrl).host} as ${connection.email ?? connection.userId}.`);
+        return { userId: connection.userId, email: connection.email, serverUrl: connection.serverUrl };
+      }),
+    ),
+    vscode.commands.registerCommand('focusflow.createAccount', (arg?: ConnectArgs) =>
+      run<{ message: string }>(async () => {
+        const input = await askForAccount(connections, arg, 'Create Account', true);
+        if (!input) return undefined;
+        const result = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `FocusFlow: creating your account on ${new URL(input.serverUrl).host}…` },
+          () => connections.register(input.serverUrl, input.email, input.password),
+        );
+        void vscode.window.showInformationMessage(`FocusFlow: ${result.message}`, 'Connect').then((picked) => {
+          if (picked) void vscode.commands.executeCommand('focusflow.connectTeam', { serverUrl: input.serverUrl, credentials: { email: input.email } });
+        });
+        return result;
+      }),
+    ),
+    vscode.commands.registerCommand('focusflow.disconnectTeam', (arg?: { force?: boolean }) =>
+      run<{ disconnected: boolean; serverSessionEnded: boolean }>(async () => {
+        if (connections.state.status === 'disconnected') {
+          void vscode.window.showInformationMessage('FocusFlow: not connected to a team server.');
+          return { disconnected: false, serverSessionEnded: false };
+        }
+        const queued = connections.queuedOperations();
+        if (queued > 0 && !arg?.force) {
+          const answer = await vscode.window.showWarningMessage(
+            `FocusFlow: ${queued} change${queued === 1 ? ' has' : 's have'} not reached the team server yet. They stay queued and are sent when you connect again with the same account.`,
+            { modal: true },
+            'Disconnect Anyway',
+          );
+          if (answer !== 'Disconnect Anyway') return undefined;
+        }
+        const result = await connections.disconnect();
+        void vscode.window.showInformationMessage(
+          result.serverSessionEnded
+            ? 'FocusFlow: disconnected. Your focus history stays on this machine.'
+            : 'FocusFlow: disconnected here; the server could not be told, so its session ends when it expires. Your focus history stays on this machine.',
+        );
+        return { disconnected: true, ...result };
+      }),
+    ),
+  );
+}
+
+async function askForAccount(
+  connections: ConnectionService,
+  arg: ConnectArgs | undefined,
+  title: string,
+  confirmPassword = false,
+): Promise<{ serverUrl: string; email: string; password: string } | undefined> {
+  const state = connections.state;
+  const known = state.status === 'connected' ? state.connection.serverUrl : state.status === 'signed-out' ? state.serverUrl : undefined;
+  const serverUrl =
+    arg?.serverUrl ??
+    (await vscode.window.showInputBox({
+      title: `FocusFlow: ${title}`,
+      prompt: 'Address of your team\'s TrailBase server (https://…; http:// only for this machine)',
+      placeHolder: 'https://focus.example.com',
+      value: known,
+      ignoreFocusOut: true,
+      validateInput: (value) => validationMessage(() => TrailBaseClient.validateServerUrl(value.trim())),
+    }));
+  if (serverUrl === undefined) return undefined;
+  const email =
+    arg?.credentials?.email ??
+    (await vscode.window.showInputBox({
+      title: `FocusFlow: ${title}`,
+      prompt: 'Email address',
+      value: state.status === 'signed-out' ? state.email : undefined,
+      ignoreFocusOut: true,
+      validateInput: (value) => (/^[^\s@]+@[^\s@]+$/.test(value.trim()) ? undefined : 'Enter an email address, like ada@example.com.'),
+    }));
+  if (email === undefined) return undefined;
+  const password =
+    arg?.credentials?.password ??
+    (await vscode.window.showInputBox({
+      title: `FocusFlow: ${title}`,
+      prompt: confirmPassword ? 'Choose a password (8 to 128 characters)' : 'Password',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (value) => (confirmPassword && (value.length < 8 || value.length > 128) ? 'Use 8 to 128 characters.' : undefined),
+    }));
+  if (password === undefined) return undefined;
+  return { serverUrl: serverUrl.trim(), email: email.trim(), password };
+}
+
+function validationMessage(check: () => unknown): string | undefined {
+  try {
+    check();
+    return undefined;
+  } catch (err) {
+    return isClientError(err) ? err.message : (err as Error).message;
+  }
+}
