@@ -1,0 +1,341 @@
+import { z } from 'zod';
+import type { Clock } from '../clock';
+import { Emitter, type Disposable, type Event } from '../events';
+import { base64ToUuid, isUuid, uuidToBase64, uuidv7 } from '../ids';
+import type { Logger } from '../logger';
+import type { Store } from '../store';
+import type { ConnectionState } from '../team/connection';
+import type { Subscription, TrailBaseClient } from '../trailbase';
+import type { BackoffPolicy } from './backoff';
+import type { ConflictStrategy } from './conflict';
+import { classifyFailure } from './engineErrors';
+import { indicatorFor, type SyncRunResult, type SyncStatus } from './engineStatus';
+import { SyncLease } from './lease';
+import { pullChanges } from './pull';
+import { pushQueue } from './push';
+import { SyncQueue, type QueueStats } from './queue';
+import type { EntityRegistry } from './registry';
+
+export interface SyncSettings {
+  /** Seconds between automatic runs; 0 means only on request (and on connecting). */
+  intervalSeconds: number;
+  conflictStrategy: ConflictStrategy;
+  maxAttempts: number;
+  batchSize: number;
+}
+
+/** The part of `ConnectionService` the engine follows. */
+export interface ConnectionSource {
+  readonly state: ConnectionState;
+  readonly onDidChange: Event<ConnectionState>;
+}
+
+export interface SyncEngineOptions {
+  store: Store;
+  connection: ConnectionSource;
+  registry: EntityRegistry;
+  logger: Logger;
+  clock: Clock;
+  /** Read at every run, so a settings change applies from the next run on. */
+  settings: () => SyncSettings;
+  /** Retry timing of queued operations (default: 2 s growing to 10 min). */
+  backoff?: BackoffPolicy;
+  /** Probing an unreachable server: first delay and cap. Default 2 s to 2 min. */
+  probe?: BackoffPolicy;
+  /** Live updates over SSE while connected (default true). */
+  subscribe?: boolean;
+  /** Delay between a teammate's change arriving live and the pull that fetches it. Default 300 ms. */
+  liveDelayMs?: number;
+}
+
+const defaultProbe: BackoffPolicy = { baseMs: 2_000, capMs: 120_000 };
+const anyRow = z.unknown();
+
+/**
+ * Two-way sync: push the queue, then pull remote changes; one run at a time across windows (lease),
+ * triggered by a timer, connecting, the server coming back, live change events, and explicit requests.
+ */
+export class SyncEngine implements Disposable {
+  private readonly statusEmitter = new Emitter<SyncStatus>();
+  private readonly dataEmitter = new Emitter<void>();
+  /** Fires whenever the indicator or the queue statistics change. */
+  readonly onDidChangeStatus: Event<SyncStatus> = this.statusEmitter.event;
+  /** Fires after a run changed local data (pulled changes, sync statuses), so views repaint. */
+  readonly onDidChangeData: Event<void> = this.dataEmitter.event;
+
+  private readonly lease: SyncLease;
+  private readonly subscriptions: Disposable[] = [];
+  private running: Promise<SyncRunResult> | undefined;
+  private again: Promise<SyncRunResult> | undefined;
+  private syncing = false;
+  private offlineReason: string | undefined;
+  private lastRunError: string | undefined;
+  private lastStatusKey = '';
+  private timer: NodeJS.Timeout | undefined;
+  private timerDue = Infinity;
+  private probeTimer: NodeJS.Timeout | undefined;
+  private probeFailures = 0;
+  private live: { key: string; account: string; client: TrailBaseClient; streams: Subscription[] } | undefined;
+  private disposed = false;
+
+  constructor(private readonly o: SyncEngineOptions) {
+    this.lease = new SyncLease(o.store, o.clock, uuidv7(o.clock.now()));
+    this.subscriptions.push(
+      o.connection.onDidChange((state) => this.onConnection(state)),
+      o.store.onDidChange(() => this.emitStatus()),
+    );
+    this.onConnection(o.connection.state);
+  }
+
+  /** The queue with the current settings (sharing enqueues through it). */
+  queue(): SyncQueue {
+    const s = this.o.settings();
+    return new SyncQueue({
+      registry: this.o.registry,
+      clock: this.o.clock,
+      maxAttempts: s.maxAttempts,
+      batchSize: s.batchSize,
+      ...(this.o.backoff ? { backoff: this.o.backoff } : {}),
+    });
+  }
+
+  status(): SyncStatus {
+    const stats = this.stats();
+    return { indicator: indicatorFor({ connection: this.o.connection.state, syncing: this.syncing, offlineReason: this.offlineReason, stats }), stats };
+  }
+
+  stats(): QueueStats {
+    const stats = this.o.store.read((db) => this.queue().stats(db));
+    return stats.lastError === undefined && this.lastRunError !== undefined ? { ...stats, lastError: this.lastRunError } : stats;
+  }
+
+  /**
+   * Runs a sync now, or right after the one in progress. `explicit` (the user asked) also sends
+   * operations still waiting out their backoff.
+   */
+  sync(reason: string, o: { explicit?: boolean } = {}): Promise<SyncRunResult> {
+    if (this.running) {
+      this.again ??= this.running.then(
+        () => this.startRun(reason, o.explicit === true),
+        () => this.startRun(reason, o.explicit === true),
+      );
+      return this.again;
+    }
+    return this.startRun(reason, o.explicit === true);
+  }
+
+  /** Asks for a run after `delayMs` unless one is already due sooner. */
+  schedule(reason: string, delayMs: number): void {
+    if (this.disposed) return;
+    const due = this.o.clock.now() + delayMs;
+    if (this.timer && this.timerDue <= due) return;
+    clearTimeout(this.timer);
+    this.timerDue = due;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerDue = Infinity;
+      void this.sync(reason);
+    }, Math.max(0, delayMs));
+  }
+
+  /** Gives every failed operation a fresh set of attempts and starts a run. Returns how many. */
+  async retryFailed(): Promise<number> {
+    const count = await this.o.store.write((db) => this.queue().retryFailed(db));
+    if (count > 0) this.schedule('retrying failed changes', 0);
+    return count;
+  }
+
+  /** Drops every failed operation (their shared sessions stay, marked failed). Returns how many. */
+  async clearFailed(): Promise<number> {
+    const count = await this.o.store.write((db) => this.queue().clearFailed(db));
+    this.emitStatus();
+    return count;
+  }
+
+  /** Failed operations with their errors, oldest first. */
+  failedOperations(): ReturnType<SyncQueue['listFailed']> {
+    return this.o.store.read((db) => this.queue().listFailed(db));
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.timer);
+    clearTimeout(this.probeTimer);
+    this.stopLive();
+    for (const s of this.subscriptions.splice(0)) s.dispose();
+    this.statusEmitter.dispose();
+    this.dataEmitter.dispose();
+  }
+
+  /** Resolves once no run is in progress (tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.running || this.again) await (this.again ?? this.running)?.catch(() => undefined);
+  }
+
+  private startRun(reason: string, explicit: boolean): Promise<SyncRunResult> {
+    this.again = undefined;
+    const run = this.run(reason, explicit).finally(() => {
+      if (this.running === run) this.running = undefined;
+    });
+    this.running = run;
+    return run;
+  }
+
+  private async run(reason: string, explicit: boolean): Promise<SyncRunResult> {
+    const state = this.o.connection.state;
+    if (this.disposed || state.status !== 'connected') return this.result(0, 0, 'Not connected to a team server.');
+    const { client, connection } = state;
+    if (explicit) {
+      await this.o.store.write((db) => db.run(`UPDATE sync_queue SET next_attempt_at = 0 WHERE status = 'pending' AND next_attempt_at > 0`));
+    }
+    if (!(await this.lease.acquire())) return this.result(0, 0, 'Another VS Code window is syncing right now.');
+    const settings = this.o.settings();
+    const queue = this.queue();
+    this.syncing = true;
+    this.emitStatus();
+    this.o.logger.debug(`Sync run (${reason}).`);
+    let synced = 0;
+    let pulled = 0;
+    let changed = false;
+    let error: string | undefined;
+    try {
+      const push = await pushQueue({
+        store: this.o.store,
+        queue,
+        registry: this.o.registry,
+        client,
+        clock: this.o.clock,
+        logger: this.o.logger,
+        batchSize: settings.batchSize,
+        onWindow: (db) => this.lease.extend(db),
+      });
+      synced = push.acknowledged;
+      changed = push.acknowledged + push.failed > 0;
+      if (push.stopped) {
+        error = push.stopped.message;
+        if (push.stopped.kind === 'offline') this.goOffline(client, push.stopped.message);
+      } else {
+        const pull = await pullChanges({
+          store: this.o.store,
+          queue,
+          registry: this.o.registry,
+          client,
+          logger: this.o.logger,
+          strategy: settings.conflictStrategy,
+          userId: connection.userId,
+          scope: `${connection.serverUrl} ${connection.userId}`,
+        });
+        pulled = pull.applied;
+        changed ||= pull.applied > 0;
+        this.backOnline();
+        this.lastRunError = undefined;
+        await this.o.store.write((db) => queue.noteSyncCompleted(db, this.o.clock.now()));
+      }
+    } catch (err) {
+      const failure = classifyFailure(err);
+      error = failure.message;
+      this.lastRunError = failure.message;
+      if (failure.kind === 'offline') this.goOffline(client, failure.message);
+      else this.o.logger.warn(`Sync run failed: ${failure.message}`);
+    } finally {
+      await this.lease.release().catch((err: unknown) => this.o.logger.warn(`Releasing the sync lease failed: ${(err as Error).message}`));
+      this.syncing = false;
+      this.emitStatus();
+      if (changed) this.dataEmitter.fire();
+      this.scheduleNext(settings);
+    }
+    return this.result(synced, pulled, undefined, error);
+  }
+
+  private result(synced: number, pulled: number, skipped?: string, error?: string): SyncRunResult {
+    const stats = this.stats();
+    return { synced, failed: stats.failed, pending: stats.pending, pulled, ...(skipped ? { skipped } : {}), ...(error ? { error } : {}) };
+  }
+
+  /** The timer, or sooner when a queued operation's backoff ends first. */
+  private scheduleNext(settings: SyncSettings): void {
+    if (this.disposed || settings.intervalSeconds <= 0 || this.o.connection.state.status !== 'connected' || this.offlineReason) return;
+    let delay = settings.intervalSeconds * 1000;
+    const nextAttempt = this.o.store.read((db) => this.queue().nextAttemptAt(db));
+    if (nextAttempt !== undefined) delay = Math.min(delay, Math.max(0, nextAttempt - this.o.clock.now()));
+    this.schedule('timer', delay);
+  }
+
+  private goOffline(client: TrailBaseClient, reason: string): void {
+    this.offlineReason = reason;
+    this.emitStatus();
+    if (this.probeTimer) return;
+    const policy = this.o.probe ?? defaultProbe;
+    const delay = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(this.probeFailures, 20));
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = undefined;
+      if (this.disposed || this.o.connection.state.status !== 'connected' || this.o.connection.state.client !== client) return;
+      client.status().then(
+        () => {
+          this.probeFailures = 0;
+          void this.sync('server reachable again');
+        },
+        (err: unknown) => {
+          this.probeFailures++;
+          this.goOffline(client, classifyFailure(err).kind === 'offline' ? reason : classifyFailure(err).message);
+        },
+      );
+    }, delay);
+  }
+
+  private backOnline(): void {
+    this.probeFailures = 0;
+    clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
+    this.offlineReason = undefined;
+  }
+
+  private onConnection(state: ConnectionState): void {
+    if (this.disposed) return;
+    if (state.status !== 'connected') {
+      this.stopLive();
+      this.backOnline();
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.timerDue = Infinity;
+      this.emitStatus();
+      return;
+    }
+    const { teamId, serverUrl, userId } = state.connection;
+    const account = `${serverUrl} ${userId}`;
+    const key = `${account} ${teamId ?? ''}`;
+    if (this.live?.key !== key || this.live.client !== state.client) {
+      const reason = this.live?.account === account ? 'active team changed' : 'connected';
+      this.stopLive();
+      this.live = { key, account, client: state.client, streams: teamId && this.o.subscribe !== false ? this.follow(state.client, teamId) : [] };
+      void this.sync(reason);
+    }
+    this.emitStatus();
+  }
+
+  /** Live changes of the active team: each event asks for a pull shortly after (events are not replayed). */
+  private follow(client: TrailBaseClient, teamId: string): Subscription[] {
+    const team = isUuid(teamId) ? uuidToBase64(teamId) : uuidToBase64(base64ToUuid(teamId));
+    const delay = this.o.liveDelayMs ?? 300;
+    const handlers = {
+      onEvent: () => this.schedule('live change', delay),
+      onResync: () => this.schedule('live stream resumed', delay),
+      onError: (err: { message: string }) => this.o.logger.debug(`Live sync stream: ${err.message}`),
+    };
+    return ['shared_sessions', 'members'].map((api) => client.records(api, anyRow).subscribe('*', handlers, { where: { team } }));
+  }
+
+  private stopLive(): void {
+    for (const s of this.live?.streams ?? []) s.dispose();
+    this.live = undefined;
+  }
+
+  private emitStatus(): void {
+    if (this.disposed) return;
+    const status = this.status();
+    const key = JSON.stringify(status);
+    if (key === this.lastStatusKey) return;
+    this.lastStatusKey = key;
+    this.statusEmitter.fire(status);
+  }
+}

@@ -1,0 +1,43 @@
+import { isClientError, type ClientError } from '../trailbase';
+
+/**
+ * What a failed request means for the sync engine:
+ * - `offline`: the server cannot be reached; nothing is charged, the engine waits for it to come back;
+ * - `signed-out`: the session is gone; nothing is charged, the user must sign in again;
+ * - `permanent`: the server refused this change for good (validation, rules, missing record);
+ * - `transient`: worth another attempt later (5xx, 429, a reply we could not read).
+ */
+export type FailureKind = 'offline' | 'signed-out' | 'permanent' | 'transient';
+
+export interface Failure {
+  kind: FailureKind;
+  /** For the user: the client's message plus the server's own reason when it gave one. */
+  message: string;
+  retryAfterMs?: number;
+  error: unknown;
+}
+
+export function classifyFailure(err: unknown): Failure {
+  if (!isClientError(err)) {
+    return { kind: 'transient', message: err instanceof Error ? err.message : String(err), error: err };
+  }
+  const message = describe(err);
+  switch (err.kind) {
+    case 'network':
+      return { kind: 'offline', message, error: err };
+    case 'rate-limited':
+      return { kind: 'transient', message, error: err, ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}) };
+    case 'server':
+      return { kind: 'transient', message, error: err };
+    case 'auth':
+      return { kind: err.code === 'forbidden' ? 'permanent' : 'signed-out', message, error: err };
+    case 'validation':
+    case 'not-found':
+    case 'sync':
+      return { kind: 'permanent', message, error: err };
+  }
+}
+
+function describe(err: ClientError): string {
+  return err.reason && !err.message.includes(err.reason) ? `${err.message} (server said: ${err.reason})` : err.message;
+}

@@ -1,0 +1,41 @@
+import type { ConnectionState } from '../team/connection';
+import type { QueueStats } from './queue';
+
+/** What the status bar says about sync, in order of precedence. */
+export type SyncIndicator =
+  | { state: 'not-connected' }
+  | { state: 'offline'; reason: string }
+  | { state: 'syncing' }
+  | { state: 'failed'; count: number }
+  | { state: 'pending'; count: number }
+  | { state: 'up-to-date' };
+
+export interface SyncStatus {
+  indicator: SyncIndicator;
+  stats: QueueStats;
+}
+
+/** The result of `focusflow.syncNow`, as the desktop original's `sync_with_team` returned it. */
+export interface SyncRunResult {
+  /** Operations the server acknowledged in this run. */
+  synced: number;
+  /** Operations marked failed now (this run's and earlier ones, until retried or cleared). */
+  failed: number;
+  /** Operations still waiting to go out. */
+  pending: number;
+  /** Remote changes applied locally in this run. */
+  pulled: number;
+  /** Why nothing ran (not connected, another window is syncing), or why the run stopped. */
+  skipped?: string;
+  error?: string;
+}
+
+export function indicatorFor(o: { connection: ConnectionState; syncing: boolean; offlineReason: string | undefined; stats: QueueStats }): SyncIndicator {
+  if (o.connection.status === 'disconnected') return { state: 'not-connected' };
+  if (o.connection.status === 'signed-out') return { state: 'offline', reason: o.connection.reason };
+  if (o.syncing) return { state: 'syncing' };
+  if (o.offlineReason) return { state: 'offline', reason: o.offlineReason };
+  if (o.stats.failed > 0) return { state: 'failed', count: o.stats.failed };
+  if (o.stats.pending > 0) return { state: 'pending', count: o.stats.pending };
+  return { state: 'up-to-date' };
+}

@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import type { SqlDb, Store } from '../store';
+import { MAX_TRANSACTION_OPS, type TrailBaseClient, type TransactionOp } from '../trailbase';
+import { classifyFailure, type Failure } from './engineErrors';
+import type { QueuedOp, SyncQueue } from './queue';
+import type { EntityRegistry, RemoteOperation } from './registry';
+
+export interface PushOptions {
+  store: Store;
+  queue: SyncQueue;
+  registry: EntityRegistry;
+  client: TrailBaseClient;
+  clock: Clock;
+  logger: Logger;
+  /** Operations per request (setting `focusflow.sync.batchSize`); at most 128, TrailBase's transaction limit. */
+  batchSize: number;
+  /** Requests in flight at once. */
+  concurrency?: number;
+  /** Batches taken per store write: every store write persists the file, so a window amortises it. */
+  windowBatches?: number;
+  /** Runs inside each write that takes a window (the engine renews its lease there). */
+  onWindow?: (db: SqlDb) => void;
+}
+
+export interface PushResult {
+  acknowledged: number;
+  /** Operations that failed for good in this push. */
+  failed: number;
+  /** Operations charged a transient failure; they wait for their next attempt. */
+  retrying: number;
+  /** Why the push stopped early without charging anyone: the server is unreachable or the session ended. */
+  stopped?: Failure;
+}
+
+type Outcome = { op: QueuedOp; ok: true } | { op: QueuedOp; ok: false; failure: Failure };
+
+class Stop extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.message);
+  }
+}
+
+/**
+ * Sends every due queued operation. Each request carries one batch (a TrailBase transaction, or a
+ * single record call for a batch of one); creates carry their client-generated ids and the record
+ * APIs upsert on them, so a batch replayed after a lost reply lands on the same rows. A batch the
+ * server refuses as a whole is split into single calls so each operation gets the server's own reason.
+ *
+ * Batches of one window go out concurrently; the queue holds at most one operation per entity, so
+ * they never touch the same record. Results are recorded in one write per window.
+ */
+export async function pushQueue(o: PushOptions): Promise<PushResult> {
+  const batchSize = Math.max(1, Math.min(o.batchSize, MAX_TRANSACTION_OPS));
+  const concurrency = o.concurrency ?? 4;
+  const windowSize = batchSize * (o.windowBatches ?? 16);
+  const result: PushResult = { acknowledged: 0, failed: 0, retrying: 0 };
+  for (;;) {
+    const window = await o.store.write((db) => {
+      o.onWindow?.(db);
+      return o.queue.takeBatch(db, o.clock.now(), windowSize);
+    });
+    if (window.length === 0) return result;
+    const batches: QueuedOp[][] = [];
+    for (let i = 0; i < window.length; i += batchSize) batches.push(window.slice(i, i + batchSize));
+
+    const outcomes: Outcome[] = [];
+    let stopped: Failure | undefined;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (!stopped && next < batches.length) {
+        const batch = batches[next++];
+        try {
+          outcomes.push(...(await sendBatch(o, batch)));
+        } catch (err) {
+          if (err instanceof Stop) stopped ??= err.failure;
+          else throw err;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+
+    const recorded = await o.store.write((db) => record(o.queue, db, outcomes));
+    result.acknowledged += recorded.acknowledged;
+    result.failed += recorded.failed;
+    result.retrying += recorded.retrying;
+    if (stopped) return { ...result, stopped };
+    // A transient failure left the head of the queue waiting for its next attempt; the rest waits behind it.
+    if (recorded.retrying > 0 || window.length < windowSize) return result;
+  }
+}
+
+function record(queue: SyncQueue, db: SqlDb, outcomes: readonly Outcome[]): Omit<PushResult, 'stopped'> {
+  const done = outcomes.filter((x) => x.ok).map((x) => x.op);
+  const acknowledged = done.length > 0 ? queue.markSucceeded(db, done) : 0;
+  let failed = 0;
+  let retrying = 0;
+  for (const x of outcomes) {
+    if (x.ok) continue;
+    const r = queue.markFailed(db, x.op, x.failure.message, {
+      permanent: x.failure.kind === 'permanent',
+      ...(x.failure.retryAfterMs !== undefined ? { retryAfterMs: x.failure.retryAfterMs } : {}),
+    });
+    failed += r.failed;
+    retrying += r.retrying;
+  }
+  return { acknowledged, failed, retrying };
+}
+
+async function sendBatch(o: PushOptions, taken: QueuedOp[]): Promise<Outcome[]> {
+  const unsendable: Outcome[] = [];
+  const batch: QueuedOp[] = [];
+  const remote: RemoteOperation[] = [];
+  for (const op of taken) {
+    try {
+      remote.push(o.registry.toRemoteOperation(op));
+      batch.push(op);
+    } catch (err) {
+      // A queued payload that no longer passes its schema can never succeed; say why instead of retrying.
+      unsendable.push({ op, ok: false, failure: { kind: 'permanent', message: `This change cannot be sent: ${(err as Error).message}`, error: err } });
+    }
+  }
+  if (batch.length === 0) return unsendable;
+  if (batch.length === 1) return [...unsendable, await sendOne(o, batch[0], remote[0])];
+  return [...unsendable, ...(await sendTransaction(o, batch, remote))];
+}
+
+async function sendTransaction(o: PushOptions, batch: QueuedOp[], remote: RemoteOperation[]): Promise<Outcome[]> {
+  try {
+    const results = await o.client.transaction(remote.map(toTransactionOp), { atomic: true });
+    return batch.map((op, i): Outcome => {
+      const r = results[i];
+      return r.ok ? { op, ok: true } : { op, ok: false, failure: { kind: 'permanent', message: `The server refused this change: ${r.error}`, error: r.error } };
+    });
+  } catch (err) {
+    const failure = classifyFailure(err);
+    if (failure.kind === 'offline' || failure.kind === 'signed-out') throw new Stop(failure);
+    // TrailBase answers a transaction with one bad operation by failing all of it, without saying which:
+    // send them one by one. A 429 or 503 is about the server, not the batch: the batch waits as a whole.
+    const aboutTheBatch = failure.kind === 'permanent' || (isStatus(err, 500) && failure.retryAfterMs === undefined);
+    if (!aboutTheBatch) return batch.map((op) => ({ op, ok: false, failure }));
+    o.logger.debug(`A batch of ${batch.length} changes was refused as a whole (${failure.message}); sending them one by one.`);
+    const outcomes: Outcome[] = [];
+    for (let i = 0; i < batch.length; i++) outcomes.push(await sendOne(o, batch[i], remote[i]));
+    return outcomes;
+  }
+}
+
+const anyRecord = z.unknown();
+
+async function sendOne(o: PushOptions, op: QueuedOp, remote: RemoteOperation): Promise<Outcome> {
+  try {
+    if ('Create' in remote) {
+      await o.client.records(remote.Create.api_name, anyRecord).create(remote.Create.value);
+    } else if ('Update' in remote) {
+      await o.client.records(remote.Update.api_name, anyRecord).update(remote.Update.record_id, remote.Update.value);
+    } else {
+      await o.client.records(remote.Delete.api_name, anyRecord).delete(remote.Delete.record_id);
+    }
+    return { op, ok: true };
+  } catch (err) {
+    const failure = classifyFailure(err);
+    if (failure.kind === 'offline' || failure.kind === 'signed-out') throw new Stop(failure);
+    // Deleting what is already gone achieved what the delete wanted.
+    if ('Delete' in remote && isStatus(err, 404)) return { op, ok: true };
+    return { op, ok: false, failure };
+  }
+}
+
+function toTransactionOp(op: RemoteOperation): TransactionOp {
+  if ('Create' in op) return { create: { api: op.Create.api_name, value: op.Create.value } };
+  if ('Update' in op) return { update: { api: op.Update.api_name, id: op.Update.record_id, value: op.Update.value } };
+  return { delete: { api: op.Delete.api_name, id: op.Delete.record_id } };
+}
+
+function isStatus(err: unknown, status: number): boolean {
+  return typeof err === 'object' && err !== null && (err as { status?: unknown }).status === status;
+}

@@ -1,0 +1,198 @@
+import * as assert from 'assert';
+import { base64ToUuid } from '../../src/core/ids';
+import { pullChanges } from '../../src/core/sync/pull';
+import { shareSession, unshareSession, updateSharedSession } from '../../src/core/sync/sharing';
+import { createEntityRegistry } from '../../src/core/models';
+import { silentLogger } from '../../src/core/logger';
+import { startTestServer, type TestServer } from '../server/harness';
+import { completedSessions, createTeam, joinTeam, machine, remoteShared, userAccount, type Machine } from './syncFixtures';
+import type { ConflictStrategy } from '../../src/core/sync/conflict';
+import type { Clock } from '../../src/core/clock';
+import { tempDbFile } from '../support/bundleScript';
+
+function localShared(m: Machine): Record<string, unknown>[] {
+  return m.store.read((db) => db.all('SELECT * FROM shared_sessions ORDER BY id'));
+}
+
+describe('sync engine against the local TrailBase-compatible server', function () {
+  this.timeout(30_000);
+  let server: TestServer;
+  let team: { id: string; inviteCode: string };
+  let alice: { email: string; id: string };
+  let bob: { email: string; id: string };
+  const open: Machine[] = [];
+  const on = async (email: string, o: Parameters<typeof machine>[3] = {}) => {
+    const m = await machine(server, email, team.id, o);
+    open.push(m);
+    return m;
+  };
+
+  before(async () => {
+    server = await startTestServer();
+    alice = await userAccount(server, 'alice');
+    bob = await userAccount(server, 'bob');
+    const a = await machine(server, alice.email, undefined);
+    team = await createTeam(a.connection.client!, 'Sync team');
+    await a.close();
+    const b = await machine(server, bob.email, undefined);
+    await joinTeam(b.connection.client!, team.inviteCode);
+    await b.close();
+  });
+  afterEach(async () => {
+    for (const m of open.splice(0)) await m.close();
+  });
+  after(async () => server?.stop());
+
+  it('pushes a shared session and a teammate pulls it, with the team and both memberships', async () => {
+    const a = await on(alice.email);
+    const b = await on(bob.email);
+    const [sessionId] = await completedSessions(a.store, 1);
+    const shared = await shareSession(a.sharing, { sessionId, teamId: team.id, userId: a.userId });
+    assert.deepStrictEqual(a.engine.stats().pending, 1);
+
+    const pushed = await a.engine.sync('test', { explicit: true });
+    assert.deepStrictEqual({ synced: pushed.synced, failed: pushed.failed, pending: pushed.pending }, { synced: 1, failed: 0, pending: 0 });
+    assert.strictEqual(a.store.read((db) => db.get<{ s: string }>('SELECT sync_status AS s FROM shared_sessions WHERE id = ?', [shared.localId]))?.s, 'synced');
+
+    const pulled = await b.engine.sync('test', { explicit: true });
+    assert.ok(pulled.pulled >= 1);
+    const onB = localShared(b);
+    assert.strictEqual(onB.length, 1);
+    assert.strictEqual(onB[0].id, shared.localId);
+    assert.strictEqual(onB[0].local_session_id, sessionId);
+    assert.strictEqual(b.store.read((db) => db.get<{ n: number }>('SELECT count(*) AS n FROM teams WHERE id = ?', [base64ToUuid(team.id)]))?.n, 1);
+    assert.strictEqual(b.store.read((db) => db.get<{ n: number }>('SELECT count(*) AS n FROM members'))?.n, 2);
+    assert.strictEqual(b.engine.status().indicator.state, 'up-to-date');
+  });
+
+  it('a remote tombstone removes the teammate\'s copy, and sharing again brings it back under the same id', async () => {
+    const a = await on(alice.email);
+    const b = await on(bob.email);
+    const [sessionId] = await completedSessions(a.store, 1, Date.parse('2026-04-01T08:00:00.000Z'));
+    const shared = await shareSession(a.sharing, { sessionId, teamId: team.id, userId: a.userId });
+    await a.engine.sync('test');
+    await b.engine.sync('test');
+    assert.ok(localShared(b).some((r) => r.id === shared.localId));
+
+    await unshareSession(a.sharing, shared.localId);
+    await a.engine.sync('test');
+    await b.engine.sync('test');
+    assert.ok(!localShared(b).some((r) => r.id === shared.localId), 'the tombstone removed it on the teammate\'s machine');
+    const row = await a.connection.client!.records('shared_sessions', remoteShared).read(shared.localId);
+    assert.strictEqual(row.deleted, 1);
+
+    const again = await shareSession(a.sharing, { sessionId, teamId: team.id, userId: a.userId });
+    assert.strictEqual(again.localId, shared.localId);
+    await a.engine.sync('test');
+    await b.engine.sync('test');
+    assert.ok(localShared(b).some((r) => r.id === shared.localId));
+    const rows = await a.connection.client!.records('shared_sessions', remoteShared).list({ where: { local_session_id: sessionId } });
+    assert.strictEqual(rows.records.length, 1, 'one server row for the session, never a duplicate');
+    assert.strictEqual(rows.records[0].deleted, 0);
+  });
+
+  it('pages by server time without skipping rows written in the same millisecond, even with changes between pages', async () => {
+    const a = await on(alice.email);
+    const b = await on(bob.email);
+    const sessions = await completedSessions(a.store, 120, Date.parse('2026-05-01T08:00:00.000Z'));
+    for (const sessionId of sessions) await shareSession(a.sharing, { sessionId, teamId: team.id, userId: a.userId });
+    // One bulk request: the rows share commit time, only updated_at's +1 rule tells them apart.
+    a.settings.batchSize = 120;
+    await a.engine.sync('test');
+    const registry = createEntityRegistry();
+    let pages = 0;
+    const client = b.connection.client!;
+    const origList = client.records.bind(client);
+    // Writes land on the server between B's pages: they must be picked up by the same pull.
+    const later = await completedSessions(a.store, 15, Date.parse('2026-05-20T08:00:00.000Z'));
+    client.records = ((api: string, schema: never, opts?: never) => {
+      const rec = origList(api, schema, opts);
+      if (api !== 'shared_sessions') return rec;
+      const list = rec.list.bind(rec);
+      rec.list = async (lo) => {
+        const page = await list(lo);
+        if (++pages === 3) {
+          for (const sessionId of later) await shareSession(a.sharing, { sessionId, teamId: team.id, userId: a.userId });
+          await a.engine.sync('test');
+        }
+        return page;
+      };
+      return rec;
+    }) as typeof client.records;
+    await pullChanges({
+      store: b.store,
+      queue: b.engine.queue(),
+      registry,
+      client,
+      logger: silentLogger,
+      strategy: 'LastWriteWins',
+      userId: b.userId,
+      scope: 'paging test',
+      pageSize: 7,
+    });
+    const local = new Set(localShared(b).map((r) => r.local_session_id as string));
+    for (const s of [...sessions, ...later]) assert.ok(local.has(s), `session ${s} was pulled`);
+    assert.ok(pages > 120 / 7, `paged (${pages} pages)`);
+  });
+
+  it('refuses a share into a team the user does not belong to at once, keeping the server\'s reason', async () => {
+    const a = await on(alice.email);
+    const carol = await userAccount(server, 'carol');
+    const c = await machine(server, carol.email, undefined);
+    open.push(c);
+    const other = await createTeam(c.connection.client!, 'Other team');
+    const [sessionId] = await completedSessions(a.store, 1, Date.parse('2026-06-01T08:00:00.000Z'));
+    await shareSession(a.sharing, { sessionId, teamId: other.id, userId: a.userId });
+    const result = await a.engine.sync('test', { explicit: true });
+    assert.strictEqual(result.failed, 1);
+    assert.strictEqual(result.pending, 0);
+    const [failed] = a.engine.failedOperations();
+    assert.strictEqual(failed.retryCount, 1, 'failed on the first attempt');
+    assert.match(failed.lastError ?? '', /not allowed/);
+    assert.strictEqual(a.engine.status().indicator.state, 'failed');
+    assert.strictEqual(await a.engine.clearFailed(), 1);
+  });
+
+  for (const [strategy, localNewer, expected] of [
+    ['LastWriteWins', true, 'local'],
+    ['LastWriteWins', false, 'remote'],
+    ['LocalWins', false, 'local'],
+    ['RemoteWins', true, 'remote'],
+    ['CustomMerge', true, 'local'],
+  ] as [ConflictStrategy, boolean, 'local' | 'remote'][]) {
+    it(`${strategy}: a remote change to a record with a pending ${localNewer ? 'newer' : 'older'} local edit keeps the ${expected} version`, async () => {
+      let offset = 0;
+      const skewed: Clock = { now: () => Date.now() + offset };
+      const m1 = await on(alice.email);
+      const file = tempDbFile();
+      const m2 = await on(alice.email, { file, clock: skewed, settings: { conflictStrategy: strategy } });
+      const [sessionId] = await completedSessions(m1.store, 1, Date.parse('2026-07-01T08:00:00.000Z') + Math.floor(Math.random() * 1e9));
+      const shared = await shareSession(m1.sharing, { sessionId, teamId: team.id, userId: m1.userId });
+      await m1.engine.sync('test');
+      await m2.engine.sync('test');
+      offset = localNewer ? 3_600_000 : -3_600_000;
+      await updateSharedSession(m2.sharing, shared.localId, { actual_duration_seconds: 222 });
+      await updateSharedSession(m1.sharing, shared.localId, { actual_duration_seconds: 111 });
+      await m1.engine.sync('test');
+      // The pull meets m2's edit while it is still queued (as after a failed push); then both sync.
+      const pulled = await pullChanges({
+        store: m2.store,
+        queue: m2.engine.queue(),
+        registry: createEntityRegistry(),
+        client: m2.connection.client!,
+        logger: silentLogger,
+        strategy,
+        userId: m2.userId,
+        scope: 'conflict test',
+      });
+      assert.ok(pulled.conflicts >= 1, 'the pull met the pending edit');
+      await m2.engine.sync('test');
+      await m1.engine.sync('test');
+      const want = expected === 'local' ? 222 : 111;
+      const server = await m1.connection.client!.records('shared_sessions', remoteShared).read(shared.localId);
+      const row = (m: Machine) => m.store.read((db) => db.get<{ a: number }>('SELECT actual_duration_seconds AS a FROM shared_sessions WHERE id = ?', [shared.localId]))?.a;
+      assert.deepStrictEqual([server.actual_duration_seconds, row(m1), row(m2)], [want, want, want]);
+      assert.strictEqual(m2.engine.stats().pending, 0);
+    });
+  }
+});
