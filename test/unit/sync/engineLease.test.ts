@@ -1,0 +1,100 @@
+import * as assert from 'assert';
+import { Emitter } from '../../../src/core/events';
+import { silentLogger } from '../../../src/core/logger';
+import { createEntityRegistry } from '../../../src/core/models';
+import { SyncEngine } from '../../../src/core/sync/engine';
+import { SyncLease } from '../../../src/core/sync/lease';
+import { shareSession } from '../../../src/core/sync/sharing';
+import type { ConnectionState } from '../../../src/core/team/connection';
+import { FakeClock, openStore, TEAM_ID, USER_ID } from './fixtures';
+
+describe('sync lease: one run at a time across windows', () => {
+  it('of two windows (two Store instances on one file) asking at once, exactly one gets the lease, every round', async () => {
+    const { store: a, file } = await openStore();
+    const { store: b } = await openStore(file);
+    const clock = new FakeClock();
+    const la = new SyncLease(a, clock, 'window-a');
+    const lb = new SyncLease(b, clock, 'window-b');
+    try {
+      const winners: string[] = [];
+      for (let round = 0; round < 20; round++) {
+        const [ga, gb] = await Promise.all([la.acquire(), lb.acquire()]);
+        assert.notStrictEqual(ga, gb, `round ${round}: exactly one window holds the lease`);
+        winners.push(ga ? 'a' : 'b');
+        assert.strictEqual(la.holder(), ga ? 'window-a' : 'window-b', 'both windows agree on the holder');
+        assert.strictEqual(lb.holder(), ga ? 'window-a' : 'window-b');
+        await (ga ? la : lb).release();
+      }
+      assert.strictEqual(winners.length, 20);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('a lease left by a window that died expires; the late release of the old holder does not free the new one', async () => {
+    const { store: a, file } = await openStore();
+    const { store: b } = await openStore(file);
+    const clock = new FakeClock();
+    const la = new SyncLease(a, clock, 'window-a', 1_000);
+    const lb = new SyncLease(b, clock, 'window-b', 1_000);
+    try {
+      assert.strictEqual(await la.acquire(), true);
+      assert.strictEqual(await lb.acquire(), false);
+      clock.advance(999);
+      assert.strictEqual(await lb.acquire(), false, 'not before expiry');
+      clock.advance(2);
+      assert.strictEqual(await lb.acquire(), true, 'taken over after expiry');
+      await la.release();
+      assert.strictEqual(la.holder(), 'window-b');
+      assert.strictEqual(await la.acquire(), false);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('an engine whose lease is held elsewhere skips the run and says why; a disconnected engine says it is not connected', async () => {
+    const { store, file } = await openStore();
+    const { store: other } = await openStore(file);
+    const clock = new FakeClock();
+    const changes = new Emitter<ConnectionState>();
+    const connection = { state: { status: 'disconnected' } as ConnectionState, onDidChange: changes.event };
+    const settings = { intervalSeconds: 0, conflictStrategy: 'LastWriteWins' as const, maxAttempts: 8, batchSize: 50 };
+    const engine = new SyncEngine({ store, connection, registry: createEntityRegistry(), logger: silentLogger, clock, settings: () => settings, subscribe: false });
+    try {
+      assert.deepStrictEqual(engine.status().indicator, { state: 'not-connected' });
+      const skipped = await engine.sync('test');
+      assert.match(skipped.skipped ?? '', /Not connected/);
+
+      await store.write((db) =>
+        db.run(
+          `INSERT INTO sessions (id, kind, start_time, end_time, planned_duration_minutes, actual_duration_seconds, state, completed, created_at, last_modified)
+           VALUES ('s1', 'focus', '2026-03-02T08:00:00.000Z', '2026-03-02T08:25:00.000Z', 25, 1500, 'completed', 1, '2026-03-02T08:25:00.000Z', '2026-03-02T08:25:00.000Z')`,
+        ),
+      );
+      await shareSession({ store, clock, queue: () => engine.queue() }, { sessionId: 's1', teamId: TEAM_ID, userId: USER_ID });
+      assert.strictEqual(engine.stats().pending, 1);
+
+      // Signed out: the row is there but the session is gone; the indicator says why.
+      connection.state = { status: 'signed-out', serverUrl: 'http://127.0.0.1:1', reason: 'Your session ended.' };
+      changes.fire(connection.state);
+      assert.deepStrictEqual(engine.status().indicator, { state: 'offline', reason: 'Your session ended.' });
+
+      assert.strictEqual(await new SyncLease(other, clock, 'another-window').acquire(), true);
+      connection.state = {
+        status: 'connected',
+        connection: { serverUrl: 'http://127.0.0.1:1', userId: 'AZPxonxNfo-KCxwtPk9aaw==', connectedAt: clock.now() },
+        client: {} as never,
+      };
+      const result = await engine.sync('test');
+      assert.match(result.skipped ?? '', /Another VS Code window is syncing/);
+      assert.strictEqual(result.pending, 1, 'nothing was sent');
+      assert.deepStrictEqual(engine.status().indicator, { state: 'pending', count: 1 });
+    } finally {
+      engine.dispose();
+      await store.close();
+      await other.close();
+    }
+  });
+});
