@@ -1,0 +1,100 @@
+import * as vscode from 'vscode';
+import type { SyncEngine } from '../../core/sync/engine';
+import type { SyncIndicator, SyncStatus } from '../../core/sync/engineStatus';
+import { readStatusBarMode } from '../focus/focusSettings';
+
+const HISTORY = 200;
+
+/**
+ * The sync indicator, beside the focus timer and apart from it. It follows `focusflow.statusBar.mode`
+ * like the timer (full, icon only, hidden) and stays hidden while no team server is connected, so
+ * solo users never see it. Clicking it opens the sync status.
+ */
+export class SyncStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('focusflow.sync', vscode.StatusBarAlignment.Left, 99);
+  private readonly subscriptions: vscode.Disposable[];
+  private readonly shown: string[] = [];
+
+  constructor(private readonly engine: SyncEngine) {
+    this.item.name = 'FocusFlow Sync';
+    this.item.command = 'focusflow.getSyncStatus';
+    this.subscriptions = [
+      new vscode.Disposable(engine.onDidChangeStatus((status) => this.render(status)).dispose),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('focusflow.statusBar.mode')) this.render(engine.status());
+      }),
+    ];
+    this.render(engine.status());
+  }
+
+  /** What the indicator shows now, undefined while hidden (for the integration tests' API). */
+  visibleText(): string | undefined {
+    return readStatusBarMode() === 'hidden' || this.engine.status().indicator.state === 'not-connected' ? undefined : this.item.text;
+  }
+
+  /** Every text it showed, oldest first (the last 200), so a test can see a state that lasted a moment. */
+  history(): readonly string[] {
+    return this.shown;
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.item.dispose();
+  }
+
+  private render(status: SyncStatus): void {
+    const mode = readStatusBarMode();
+    const { indicator } = status;
+    if (mode === 'hidden' || indicator.state === 'not-connected') {
+      this.item.hide();
+      return;
+    }
+    const { icon, words } = describe(indicator);
+    this.item.text = mode === 'icon' ? icon : `${icon} ${words}`;
+    const tooltip = tooltipFor(status);
+    this.item.tooltip = tooltip;
+    this.item.accessibilityInformation = { label: tooltip, role: 'button' };
+    this.item.backgroundColor = indicator.state === 'failed' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.show();
+    if (this.shown[this.shown.length - 1] !== this.item.text) {
+      this.shown.push(this.item.text);
+      if (this.shown.length > HISTORY) this.shown.shift();
+    }
+  }
+}
+
+function describe(i: SyncIndicator): { icon: string; words: string } {
+  switch (i.state) {
+    case 'not-connected':
+      return { icon: '$(cloud)', words: 'Not connected' };
+    case 'offline':
+      return { icon: '$(debug-disconnect)', words: 'Offline' };
+    case 'syncing':
+      return { icon: '$(sync~spin)', words: 'Syncing' };
+    case 'failed':
+      return { icon: '$(warning)', words: `${i.count} failed` };
+    case 'pending':
+      return { icon: '$(cloud-upload)', words: String(i.count) };
+    case 'up-to-date':
+      return { icon: '$(check)', words: 'Synced' };
+  }
+}
+
+function tooltipFor({ indicator, stats }: SyncStatus): string {
+  const headline: Record<SyncIndicator['state'], string> = {
+    'not-connected': 'not connected to a team server',
+    offline: `offline: ${indicator.state === 'offline' ? indicator.reason : ''}`,
+    syncing: 'syncing now',
+    failed: 'some changes were refused',
+    pending: 'changes waiting to be sent',
+    'up-to-date': 'up to date',
+  };
+  const lines = [
+    `FocusFlow sync: ${headline[indicator.state]}`,
+    `Last sync: ${stats.lastSyncAt === undefined ? 'never' : new Date(stats.lastSyncAt).toLocaleString()}`,
+    `Queue: ${stats.pending} pending, ${stats.failed} failed, ${stats.synced} sent in total`,
+  ];
+  if (stats.lastError) lines.push(`Last error: ${stats.lastError}`);
+  lines.push('Click for details.');
+  return lines.join('\n');
+}
