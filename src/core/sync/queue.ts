@@ -69,6 +69,7 @@ interface QueueRow {
   next_attempt_at: number;
   revision: number;
   may_exist_remotely: number;
+  seq: number;
 }
 
 const KEY_SYNCED = 'queue.synced_total';
@@ -114,27 +115,26 @@ export class SyncQueue {
     const existing = this.rowFor(db, entity.entityType, entity.localId);
     const next = coalesce(existing && { operation: existing.operation, mayExistRemotely: existing.may_exist_remotely === 1 }, operation);
     if (!existing) {
-      const row: QueueRow = {
+      const op: QueuedOp = {
         id: uuidv7(this.clock.now()),
-        entity_type: entity.entityType,
-        entity_id: entity.localId,
+        entityType: entity.entityType,
+        entityId: entity.localId,
         operation,
-        payload,
-        created_at: new Date(this.clock.now()).toISOString(),
-        retry_count: 0,
-        last_error: null,
+        payload: JSON.parse(payload) as unknown,
+        createdAt: new Date(this.clock.now()).toISOString(),
+        retryCount: 0,
+        lastError: null,
         status: 'pending',
-        next_attempt_at: 0,
+        nextAttemptAt: 0,
         revision: 0,
-        may_exist_remotely: 0,
       };
       db.run(
         `INSERT INTO sync_queue (id, entity_type, entity_id, operation, payload, created_at, retry_count, status,
            next_attempt_at, seq, revision, may_exist_remotely)
          VALUES (?, ?, ?, ?, ?, ?, 0, 'pending', 0, (SELECT COALESCE(MAX(seq), 0) + 1 FROM sync_queue), 0, 0)`,
-        [row.id, row.entity_type, row.entity_id, operation, payload, row.created_at],
+        [op.id, op.entityType, op.entityId, operation, payload, op.createdAt],
       );
-      return toOp(row);
+      return op;
     }
     if (next.kind === 'drop') {
       db.run('DELETE FROM sync_queue WHERE id = ?', [existing.id]);
@@ -174,11 +174,12 @@ export class SyncQueue {
       if (row.next_attempt_at > now) break;
       due.push(row);
     }
-    for (const row of due) {
+    if (due.length > 0) {
+      // The due rows are exactly the pending ones up to the last due seq: one statement marks them all.
       db.run(
         `UPDATE sync_queue SET last_attempt_at = ?, may_exist_remotely = CASE WHEN operation = 'create' THEN 1 ELSE may_exist_remotely END
-         WHERE id = ?`,
-        [now, row.id],
+         WHERE status = 'pending' AND seq <= ?`,
+        [now, due[due.length - 1].seq],
       );
     }
     return due.map(toOp);
@@ -196,23 +197,34 @@ export class SyncQueue {
    */
   markSucceeded(db: SqlDb, ops: QueuedOp | readonly QueuedOp[]): number {
     const now = this.clock.now();
-    let acknowledged = 0;
-    for (const op of asList(ops)) {
-      const row = db.get<QueueRow>('SELECT * FROM sync_queue WHERE id = ?', [op.id]);
-      acknowledged++;
+    const list = asList(ops);
+    const acknowledged = list.length;
+    const current = new Map(
+      db
+        .all<Pick<QueueRow, 'id' | 'revision' | 'operation'>>(`SELECT id, revision, operation FROM sync_queue WHERE id IN (SELECT value FROM json_each(?))`, [
+          JSON.stringify(list.map((op) => op.id)),
+        ])
+        .map((row) => [row.id, row]),
+    );
+    const finished: QueuedOp[] = [];
+    for (const op of list) {
+      const row = current.get(op.id);
       if (!row) continue;
       if (row.revision === op.revision) {
-        db.run('DELETE FROM sync_queue WHERE id = ?', [op.id]);
-        if (op.operation !== 'delete') this.registry.get(op.entityType).setSyncStatus(db, op.entityId, 'synced');
-      } else {
-        // The newer change still has to go out. If what was acknowledged was this create, the record now
-        // exists and the change is an update; a create queued after an acknowledged delete stays a create.
-        const delivered = op.operation === 'create' && row.operation === 'create';
-        db.run(
-          `UPDATE sync_queue SET operation = ?, retry_count = 0, status = 'pending', next_attempt_at = 0 WHERE id = ?`,
-          [delivered ? 'update' : row.operation, op.id],
-        );
+        finished.push(op);
+        continue;
       }
+      // The newer change still has to go out. If what was acknowledged was this create, the record now
+      // exists and the change is an update; a create queued after an acknowledged delete stays a create.
+      const delivered = op.operation === 'create' && row.operation === 'create';
+      db.run(`UPDATE sync_queue SET operation = ?, retry_count = 0, status = 'pending', next_attempt_at = 0 WHERE id = ?`, [
+        delivered ? 'update' : row.operation,
+        op.id,
+      ]);
+    }
+    db.run('DELETE FROM sync_queue WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(finished.map((op) => op.id))]);
+    for (const op of finished) {
+      if (op.operation !== 'delete') this.registry.get(op.entityType).setSyncStatus(db, op.entityId, 'synced');
     }
     if (acknowledged > 0) {
       setSyncState(db, KEY_SYNCED, String(this.syncedTotal(db) + acknowledged));
