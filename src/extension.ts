@@ -5,6 +5,8 @@ import { systemClock } from './core/clock';
 import { ActivityBeacon } from './core/focus/activityBeacon';
 import { FocusService } from './core/focus/focusService';
 import { Store, StoreError } from './core/store';
+import { ConnectionService } from './core/team/connection';
+import { TrailBaseClient } from './core/trailbase';
 import { type Feedback, showErrorWithLog } from './ui/commandErrors';
 import { ActivityTracker } from './ui/focus/activity';
 import { focusCommandIds, registerFocusCommands } from './ui/focus/commands';
@@ -13,18 +15,24 @@ import { notifySessionEnds } from './ui/focus/notifications';
 import { FocusStatusBar } from './ui/focus/statusBar';
 import { FocusTicker } from './ui/focus/ticker';
 import { createLogger } from './ui/logger';
+import { connectCommandIds, registerConnectCommands } from './ui/team/connectCommands';
+import { SecretTokenStore } from './ui/team/secretTokenStore';
 import { registerUnavailableCommands } from './ui/unavailable';
 
 /** What `activate()` resolves to: enough for the integration tests to find and observe the extension. */
 export interface FocusFlowApi {
   storagePath: string;
   dbPath: string;
+  /** Where this extension host writes its logs (the FocusFlow channel among them). */
+  logPath: string;
   /** The status bar item's text, undefined while hidden: VS Code offers no API to read status bar items. */
   statusBarText(): string | undefined;
+  /** Whether the team connection is restored and signed in; never exposes the tokens themselves. */
+  connectionStatus(): 'disconnected' | 'connected' | 'signed-out' | 'unavailable';
 }
 
 /** The parts of the context activation uses; tests re-activate the module with just these. */
-export type ActivationContext = Pick<vscode.ExtensionContext, 'extensionUri' | 'globalStorageUri' | 'subscriptions'>;
+export type ActivationContext = Pick<vscode.ExtensionContext, 'extensionUri' | 'globalStorageUri' | 'subscriptions' | 'secrets' | 'logUri'>;
 
 interface Part {
   dispose(): unknown;
@@ -38,6 +46,7 @@ class Composition {
   async build(context: ActivationContext): Promise<FocusFlowApi> {
     const storagePath = context.globalStorageUri.fsPath;
     const dbPath = path.join(storagePath, 'focusflow.sqlite');
+    const logPath = context.logUri.fsPath;
     const { logger, channel } = createLogger();
     this.add(channel);
     const feedback: Feedback = { logger, showLog: () => channel.show(true) };
@@ -54,8 +63,8 @@ class Composition {
           : `FocusFlow could not open its database ${dbPath} (${(err as Error).message}). Reinstall the extension or reload the window; details are in the FocusFlow log.`;
       logger.error(reason);
       showErrorWithLog(feedback, reason);
-      this.add(registerUnavailableCommands(focusCommandIds, feedback, reason));
-      return { storagePath, dbPath, statusBarText: () => undefined };
+      this.add(registerUnavailableCommands([...focusCommandIds, ...connectCommandIds], feedback, reason));
+      return { storagePath, dbPath, logPath, statusBarText: () => undefined, connectionStatus: () => 'unavailable' };
     }
 
     const { store, recovered } = opened;
@@ -74,8 +83,33 @@ class Composition {
     this.add(new FocusTicker(focus, statusBar, activity, logger));
     this.add(notifySessionEnds(focus));
     this.add(registerFocusCommands(focus, feedback));
+
+    const connections = this.add(
+      new ConnectionService({
+        store,
+        logger,
+        clock: systemClock,
+        createClient: (serverUrl) =>
+          new TrailBaseClient({
+            serverUrl,
+            tokenStore: new SecretTokenStore(context.secrets, serverUrl),
+            logger,
+            timeoutMs: vscode.workspace.getConfiguration('focusflow').get<number>('server.timeoutSeconds', 15) * 1000,
+          }),
+      }),
+    );
+    this.add(registerConnectCommands(connections, feedback));
+    // Not awaited: reading the keychain can take a while on some desktops, and nothing here needs it yet.
+    void connections.restore().catch((err: unknown) => logger.error(`Could not restore the team connection: ${(err as Error).message}`));
+
     logger.info(`Activated in ${Math.round(performance.now() - started)} ms; database ${dbPath}`);
-    return { storagePath, dbPath, statusBarText: () => statusBar.visibleText() };
+    return {
+      storagePath,
+      dbPath,
+      logPath,
+      statusBarText: () => statusBar.visibleText(),
+      connectionStatus: () => connections.state.status,
+    };
   }
 
   /** Idempotent: VS Code calls deactivate() and later disposes the context's subscriptions too. */
@@ -99,14 +133,40 @@ class Composition {
 }
 
 let current: Composition | undefined;
+/** The newest activation's view; its paths stay readable after deactivate(), its live parts do not. */
+let latest: FocusFlowApi | undefined;
+
+/**
+ * What activate() hands out. VS Code keeps the first activation's exports forever, so this object reads
+ * the newest instance: after the module is deactivated and activated again it describes the new one.
+ */
+const api: FocusFlowApi = {
+  get storagePath() {
+    return requireLatest().storagePath;
+  },
+  get dbPath() {
+    return requireLatest().dbPath;
+  },
+  get logPath() {
+    return requireLatest().logPath;
+  },
+  statusBarText: () => (current ? latest?.statusBarText() : undefined),
+  connectionStatus: () => (current ? (latest?.connectionStatus() ?? 'unavailable') : 'unavailable'),
+};
+
+function requireLatest(): FocusFlowApi {
+  if (!latest) throw new Error('FocusFlow has not been activated');
+  return latest;
+}
 
 export async function activate(context: ActivationContext): Promise<FocusFlowApi> {
   // A second activation of this module (the tests' deactivate/activate cycle) starts from a clean slate.
-  await current?.dispose();
+  await deactivate();
   const composition = new Composition();
   current = composition;
   context.subscriptions.push({ dispose: () => void composition.dispose() });
-  return composition.build(context);
+  latest = await composition.build(context);
+  return api;
 }
 
 /** Lets queued writes reach the disk and releases the database. */

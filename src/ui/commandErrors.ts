@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { FocusError } from '../core/focus/errors';
 import type { Logger } from '../core/logger';
 import { StoreError } from '../core/store';
+import { isClientError, type ClientError } from '../core/trailbase';
 
 /** Where failures go: the log, and the user's way to open it. */
 export interface Feedback {
@@ -39,6 +40,10 @@ function report(feedback: Feedback, err: unknown): void {
     });
     return;
   }
+  if (isClientError(err)) {
+    reportClientError(feedback, err);
+    return;
+  }
   if (err instanceof StoreError) {
     feedback.logger.error(err);
     showErrorWithLog(feedback, `FocusFlow: ${err.message}`);
@@ -46,6 +51,20 @@ function report(feedback: Feedback, err: unknown): void {
   }
   feedback.logger.error(err instanceof Error ? err : String(err));
   showErrorWithLog(feedback, 'FocusFlow hit an unexpected error; the details are in the FocusFlow log.');
+}
+
+/** Server and connection failures: the client's message already says what to do; offer the way to do it. */
+function reportClientError(feedback: Feedback, err: ClientError): void {
+  feedback.logger.warn(`${err.kind} error: ${err.message}${err.reason ? ` (server said: ${err.reason})` : ''}`);
+  const signIn =
+    (err.kind === 'auth' && (err.code === 'signed-out' || err.code === 'session-expired' || err.code === 'invalid-credentials')) ||
+    (err.kind === 'validation' && err.code === 'bad-url');
+  const actions = signIn ? ['Connect…', 'Show Log'] : ['Show Log'];
+  const show = err.kind === 'network' || err.kind === 'rate-limited' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+  void show(`FocusFlow: ${err.message}`, ...actions).then((picked) => {
+    if (picked === 'Connect…') void vscode.commands.executeCommand('focusflow.connectTeam');
+    else if (picked === 'Show Log') feedback.showLog();
+  });
 }
 
 export function showErrorWithLog(feedback: Feedback, message: string): void {

@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ActivationContext, FocusFlowApi } from '../../src/extension';
-import { activateExtension, readDb } from './helpers';
+import { activateExtension, MemorySecretStorage, readDb } from './helpers';
 
 interface ExtensionModule {
   activate(context: ActivationContext): Promise<FocusFlowApi>;
@@ -28,6 +28,8 @@ const run = (command: string, ...args: unknown[]) =>
 describe('focus extension lifecycle in a real VS Code host', () => {
   let extension: vscode.Extension<unknown>;
   let realStorage: string;
+  let logUri: vscode.Uri;
+  const secrets = new MemorySecretStorage();
   let extensionModule: ExtensionModule;
   const scratch: string[] = [];
 
@@ -35,6 +37,8 @@ describe('focus extension lifecycle in a real VS Code host', () => {
     extensionUri: extension.extensionUri,
     globalStorageUri: vscode.Uri.file(storagePath),
     subscriptions: [],
+    secrets,
+    logUri,
   });
 
   const stateOnDisk = (dbPath: string, id: string) =>
@@ -44,6 +48,7 @@ describe('focus extension lifecycle in a real VS Code host', () => {
     const activated = await activateExtension();
     extension = activated.extension;
     realStorage = activated.api.storagePath;
+    logUri = vscode.Uri.file(activated.api.logPath);
     // The module VS Code loaded: same file, so the same instance from Node's module cache.
     extensionModule = createRequire(__filename)(path.join(extension.extensionPath, 'dist', 'extension.js')) as ExtensionModule;
   });

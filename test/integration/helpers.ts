@@ -95,3 +95,28 @@ export function repoPath(...segments: string[]): string {
   if (!root) throw new Error('FOCUSFLOW_REPO_ROOT is not set: run integration tests with npm run test:integration');
   return path.join(root, ...segments);
 }
+
+/**
+ * SecretStorage for an activation the tests drive themselves (see focusLifecycle.test.ts): VS Code's
+ * own instance belongs to the real context only. It keeps the same contract, in memory, so one instance
+ * survives the tests' deactivate/activate cycle as the keychain survives a restart.
+ */
+export class MemorySecretStorage implements vscode.SecretStorage {
+  readonly values = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.SecretStorageChangeEvent>();
+  readonly onDidChange = this.changed.event;
+
+  async get(key: string): Promise<string | undefined> {
+    return this.values.get(key);
+  }
+
+  async store(key: string, value: string): Promise<void> {
+    this.values.set(key, value);
+    this.changed.fire({ key });
+  }
+
+  async delete(key: string): Promise<void> {
+    this.values.delete(key);
+    this.changed.fire({ key });
+  }
+}

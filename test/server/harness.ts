@@ -38,7 +38,10 @@ const TSX_LOADER = require.resolve('tsx');
 
 function spawnServer(args: string[]): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Inside a VS Code extension host process.execPath is the host's own runtime; FOCUSFLOW_NODE names a
+    // plain Node that matches the native modules (better-sqlite3) built by npm ci.
+    const node = process.env.FOCUSFLOW_NODE ?? process.execPath;
+    const child = spawn(node, ['--import', TSX_LOADER, MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     const fail = (why: string): void => reject(new Error(`test server did not start (${why}): ${err.trim()}`));
