@@ -17,10 +17,10 @@ const SPILL_LOOKBACK_MS = 3 * 864e5;
 // The window's days arrive as one JSON parameter so each query keeps a single SQL text (and so a single
 // cached prepared statement) whatever the range and the time zone's offset changes.
 const windowCtes = `
-  days AS (
+  days AS MATERIALIZED (
     SELECT CAST(key AS INTEGER) AS i, json_extract(value, '$[0]') AS day_start, json_extract(value, '$[1]') AS day_end
     FROM json_each(:days)),
-  users AS (
+  users AS MATERIALIZED (
     SELECT DISTINCT m.user_id FROM members m JOIN teams t ON t.id = m.team_id
     WHERE m.team_id = :team AND (:users IS NULL OR m.user_id IN (SELECT value FROM json_each(:users))))`;
 
