@@ -1,0 +1,134 @@
+import * as vscode from 'vscode';
+import type { RangeDays } from '../../core/activity';
+import type { Event } from '../../core/events';
+import type { Logger } from '../../core/logger';
+import type { Store } from '../../core/store';
+import type { ConnectionState } from '../../core/team/connection';
+import { isWebviewMessage, type HostMessage, type WebviewMessage } from '../../webview/protocol';
+import { activityHtml, createNonce } from './html';
+import { activityMessage } from './source';
+
+export const ACTIVITY_VIEW_ID = 'focusflow.activity';
+
+/** Bursts of sync changes (a pull of many rows) repaint once. */
+const REFRESH_DELAY_MS = 150;
+
+export interface ActivitySources {
+  extensionUri: vscode.Uri;
+  store: Store;
+  connection: { readonly state: ConnectionState; readonly onDidChange: Event<ConnectionState> };
+  logger: Logger;
+}
+
+/**
+ * Hosts the Activity webview: serves its page, answers its messages and repaints it when the data or
+ * the connection changes. While the view is hidden nothing is computed; it catches up when shown.
+ */
+export class ActivityViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private rangeDays: RangeDays = 7;
+  /** A range asked for before the webview was up; it wins over the one the webview remembers. */
+  private requestedRange: RangeDays | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stale = false;
+  private readonly subscriptions: { dispose(): unknown }[] = [];
+
+  constructor(
+    private readonly sources: ActivitySources,
+    /** Fires when sync (or anything else) changed teams, members or shared sessions. */
+    onDidChangeData: Event<unknown>,
+  ) {
+    this.subscriptions.push(
+      onDidChangeData(() => this.scheduleRefresh()),
+      sources.connection.onDidChange(() => this.scheduleRefresh()),
+    );
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    const { extensionUri } = this.sources;
+    const dist = vscode.Uri.joinPath(extensionUri, 'dist');
+    const media = vscode.Uri.joinPath(extensionUri, 'media');
+    view.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [dist, media] };
+    view.webview.html = activityHtml({
+      cspSource: view.webview.cspSource,
+      nonce: createNonce(),
+      scriptUri: view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: view.webview.asWebviewUri(vscode.Uri.joinPath(media, 'activity.css')).toString(),
+    });
+    const listeners = [
+      view.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
+      view.onDidChangeVisibility(() => {
+        if (view.visible && this.stale) this.refresh();
+      }),
+    ];
+    view.onDidDispose(() => {
+      listeners.forEach((l) => l.dispose());
+      if (this.view === view) this.view = undefined;
+    });
+  }
+
+  /** Shows the given range, as the `focusflow.getTeamActivity` command asks from the palette. */
+  showRange(rangeDays: RangeDays): void {
+    this.rangeDays = rangeDays;
+    if (!this.view) this.requestedRange = rangeDays;
+    this.refresh();
+  }
+
+  private receive(message: unknown): void {
+    if (!isWebviewMessage(message)) {
+      this.sources.logger.warn('Activity view sent a message it should not have; ignored.');
+      return;
+    }
+    this.handle(message);
+  }
+
+  private handle(message: WebviewMessage): void {
+    switch (message.type) {
+      case 'ready':
+        this.rangeDays = this.requestedRange ?? message.rangeDays;
+        this.requestedRange = undefined;
+        this.refresh();
+        return;
+      case 'setRange':
+        this.rangeDays = message.rangeDays;
+        this.refresh();
+        return;
+      case 'run':
+        void vscode.commands.executeCommand(message.command);
+        return;
+    }
+  }
+
+  private scheduleRefresh(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.refresh();
+    }, REFRESH_DELAY_MS);
+  }
+
+  private refresh(): void {
+    const view = this.view;
+    if (!view?.visible) {
+      this.stale = true;
+      return;
+    }
+    this.stale = false;
+    void view.webview.postMessage(this.message());
+  }
+
+  private message(): HostMessage {
+    try {
+      return activityMessage(this.sources.store, this.sources.connection.state, this.rangeDays);
+    } catch (err) {
+      this.sources.logger.error(err instanceof Error ? err : String(err));
+      return { type: 'error', message: `${(err as Error).message ?? err}. Details are in the FocusFlow log.` };
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.subscriptions.forEach((s) => s.dispose());
+  }
+}

@@ -1,0 +1,101 @@
+import type { TeamActivity } from '../core/activity/types';
+import { svg } from './dom';
+import { dayLabel, formatHours, fullDate, memberName, plural } from './format';
+
+const LABEL_WIDTH = 118;
+const ROW_HEIGHT = 18;
+const BARS_HEIGHT = 84;
+const AXIS_HEIGHT = 16;
+
+/** Hours at or above which a heatmap cell moves to the next shade; shades are classes l1 to l4. */
+const SHADE_STEPS = [0.5, 1.5, 3];
+
+export function shadeOf(hours: number): string {
+  if (hours <= 0) return 'l0';
+  return `l${1 + SHADE_STEPS.filter((step) => hours >= step).length}`;
+}
+
+/** Column width for the available width: the chart fills the view, within readable bounds. */
+export function columnWidth(available: number, days: number): number {
+  return Math.max(8, Math.min(34, Math.floor((available - LABEL_WIDTH) / days)));
+}
+
+function dayAxis(activity: TeamActivity, col: number, y: number): SVGGElement {
+  const short = activity.days.length <= 7;
+  // Labels of longer ranges ("9 Mar") need about 44 px each.
+  const every = short ? 1 : Math.max(1, Math.ceil(44 / col));
+  const axis = svg('g', { class: 'axis', 'aria-hidden': 'true' });
+  activity.days.forEach((d, i) => {
+    // Label from the newest day backwards, so today always has one.
+    if ((activity.days.length - 1 - i) % every !== 0) return;
+    axis.append(svg('text', { x: LABEL_WIDTH + i * col + col / 2, y, 'text-anchor': 'middle' }, dayLabel(d.date, short)));
+  });
+  return axis;
+}
+
+/** Team focus per day as bars; each bar names its day and hours for pointer and screen reader. */
+export function teamBars(activity: TeamActivity, col: number): SVGSVGElement {
+  const max = Math.max(...activity.days.map((d) => d.focus_hours), 0);
+  const width = LABEL_WIDTH + col * activity.days.length;
+  const chart = svg('svg', {
+    class: 'chart bars',
+    width,
+    height: BARS_HEIGHT + AXIS_HEIGHT,
+    viewBox: `0 0 ${width} ${BARS_HEIGHT + AXIS_HEIGHT}`,
+    role: 'img',
+    'aria-label': `Team focus per day over ${activity.days.length} days, most on one day ${formatHours(max)}`,
+  });
+  chart.append(
+    svg('text', { class: 'scale', x: LABEL_WIDTH - 6, y: 10, 'text-anchor': 'end' }, formatHours(max)),
+    svg('line', { class: 'baseline', x1: LABEL_WIDTH, x2: width, y1: BARS_HEIGHT + 0.5, y2: BARS_HEIGHT + 0.5 }),
+  );
+  activity.days.forEach((d, i) => {
+    const height = max > 0 ? Math.max(d.focus_hours > 0 ? 2 : 0, (d.focus_hours / max) * (BARS_HEIGHT - 4)) : 0;
+    chart.append(
+      svg(
+        'rect',
+        { class: 'bar', x: LABEL_WIDTH + i * col + 1, y: BARS_HEIGHT - height, width: Math.max(1, col - 2), height },
+        svg('title', {}, `${fullDate(d.date)}: ${formatHours(d.focus_hours)}, ${plural(d.sessions, 'session')}`),
+      ),
+    );
+  });
+  chart.append(dayAxis(activity, col, BARS_HEIGHT + AXIS_HEIGHT - 3));
+  return chart;
+}
+
+function shortened(name: string): string {
+  return name.length > 17 ? `${name.slice(0, 16)}…` : name;
+}
+
+/** Focus hours per member per day: one row per member, one shaded cell per day. */
+export function memberHeatmap(activity: TeamActivity, col: number, me: string | null): SVGSVGElement {
+  const width = LABEL_WIDTH + col * activity.days.length;
+  const height = activity.members.length * ROW_HEIGHT + AXIS_HEIGHT;
+  const chart = svg('svg', {
+    class: 'chart heatmap',
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
+    role: 'img',
+    'aria-label': `Focus hours per member per day: ${plural(activity.members.length, 'member')} over ${activity.days.length} days. The table below lists the same totals.`,
+  });
+  activity.members.forEach((m, row) => {
+    const y = row * ROW_HEIGHT;
+    const name = memberName(m);
+    const label = m.user_id === me ? `${name} (you)` : name;
+    chart.append(
+      svg('text', { class: 'name', x: LABEL_WIDTH - 6, y: y + ROW_HEIGHT / 2 + 4, 'text-anchor': 'end' }, shortened(label), svg('title', {}, label)),
+    );
+    m.daily_hours.forEach((hours, i) => {
+      chart.append(
+        svg(
+          'rect',
+          { class: `cell ${shadeOf(hours)}`, x: LABEL_WIDTH + i * col + 1, y: y + 1, width: Math.max(1, col - 2), height: ROW_HEIGHT - 2, rx: 2 },
+          svg('title', {}, `${name}, ${fullDate(activity.days[i].date)}: ${formatHours(hours)}`),
+        ),
+      );
+    });
+  });
+  chart.append(dayAxis(activity, col, height - 3));
+  return chart;
+}

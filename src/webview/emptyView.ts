@@ -1,0 +1,57 @@
+import { h } from './dom';
+import type { EmptyReason, WebviewCommand } from './protocol';
+
+interface EmptyText {
+  title: string;
+  body: string;
+  actions: { label: string; command: WebviewCommand }[];
+}
+
+const texts: Record<EmptyReason, EmptyText> = {
+  disconnected: {
+    title: 'Connect to a team server',
+    body: 'Team activity comes from a TrailBase server your team runs. Only sessions you choose to share leave this machine; your own focus history works without a server.',
+    actions: [
+      { label: 'Connect', command: 'focusflow.connectTeam' },
+      { label: 'Create Account', command: 'focusflow.createAccount' },
+    ],
+  },
+  'signed-out': {
+    title: 'Sign in again',
+    body: 'Your session with the team server ended. Sign in to see your team again; nothing was lost.',
+    actions: [{ label: 'Connect', command: 'focusflow.connectTeam' }],
+  },
+  'no-team': {
+    title: 'Create or join a team',
+    body: 'You are connected. Create a team and share its invite code, or join one with a code a teammate gave you.',
+    actions: [
+      { label: 'Create Team', command: 'focusflow.createTeam' },
+      { label: 'Join Team', command: 'focusflow.joinTeam' },
+    ],
+  },
+};
+
+/** What to do next when there is no team activity to show. */
+export function emptyView(reason: EmptyReason, detail: string | undefined, run: (c: WebviewCommand) => void): HTMLElement {
+  const text = texts[reason];
+  return h(
+    'div',
+    { class: 'empty', role: 'status' },
+    h('h1', {}, text.title),
+    h('p', {}, text.body),
+    detail ? h('p', { class: 'muted' }, detail) : null,
+    h(
+      'div',
+      { class: 'actions' },
+      ...text.actions.map((a, i) => {
+        const button = h('button', { type: 'button', class: i === 0 ? 'primary' : 'secondary', 'data-focus-key': a.command }, a.label);
+        button.addEventListener('click', () => run(a.command));
+        return button;
+      }),
+    ),
+  );
+}
+
+export function errorView(message: string): HTMLElement {
+  return h('div', { class: 'empty', role: 'alert' }, h('h1', {}, 'Team activity could not be read'), h('p', {}, message));
+}

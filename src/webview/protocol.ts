@@ -1,0 +1,60 @@
+import type { RangeDays, TeamActivity } from '../core/activity/types';
+
+/**
+ * Messages between the Activity view's host (src/ui/activity) and its webview (src/webview). Both sides
+ * import these types; each side checks what it receives, since a webview message is just JSON.
+ */
+
+/** Why there is nothing to chart, so the empty state can offer the next step. */
+export type EmptyReason = 'disconnected' | 'signed-out' | 'no-team';
+
+export type HostMessage =
+  | { type: 'activity'; activity: TeamActivity; /** The signed-in user, marked "you". */ me: string | null }
+  | { type: 'empty'; reason: EmptyReason; rangeDays: RangeDays; detail?: string }
+  | { type: 'error'; message: string };
+
+/** Commands the empty state's buttons may run; the host runs nothing else on the webview's behalf. */
+export const webviewCommands = ['focusflow.connectTeam', 'focusflow.createAccount', 'focusflow.createTeam', 'focusflow.joinTeam'] as const;
+export type WebviewCommand = (typeof webviewCommands)[number];
+
+export type WebviewMessage =
+  | { type: 'ready'; rangeDays: RangeDays }
+  | { type: 'setRange'; rangeDays: RangeDays }
+  | { type: 'run'; command: WebviewCommand };
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+export const isRangeDays = (v: unknown): v is RangeDays => v === 7 || v === 30;
+
+export function isWebviewMessage(v: unknown): v is WebviewMessage {
+  if (!isRecord(v)) return false;
+  switch (v.type) {
+    case 'ready':
+    case 'setRange':
+      return isRangeDays(v.rangeDays);
+    case 'run':
+      return (webviewCommands as readonly unknown[]).includes(v.command);
+    default:
+      return false;
+  }
+}
+
+export function isHostMessage(v: unknown): v is HostMessage {
+  if (!isRecord(v)) return false;
+  switch (v.type) {
+    case 'activity':
+      return isRecord(v.activity) && Array.isArray(v.activity.members) && Array.isArray(v.activity.days);
+    case 'empty':
+      return typeof v.reason === 'string' && isRangeDays(v.rangeDays);
+    case 'error':
+      return typeof v.message === 'string';
+    default:
+      return false;
+  }
+}
+
+/** What the webview keeps through getState/setState while the view is hidden or reloaded. */
+export interface WebviewState {
+  rangeDays: RangeDays;
+  /** The last message shown, painted at once when the view comes back, before fresh data arrives. */
+  last?: HostMessage;
+}
