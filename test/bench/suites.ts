@@ -2,6 +2,7 @@ import type { BenchResult } from './report';
 import { runClientBench } from './client.bench';
 import { runExtensionBench } from './extension.bench';
 import { runStoreBench } from './store.bench';
+import { runSyncBench } from './sync.bench';
 
 export interface BenchSuite {
   name: string;
@@ -13,4 +14,5 @@ export const suites: BenchSuite[] = [
   { name: 'store', run: runStoreBench },
   { name: 'extension', run: runExtensionBench },
   { name: 'client', run: runClientBench },
+  { name: 'sync', run: runSyncBench },
 ];

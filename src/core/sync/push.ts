@@ -16,9 +16,9 @@ export interface PushOptions {
   logger: Logger;
   /** Operations per request (setting `focusflow.sync.batchSize`); at most 128, TrailBase's transaction limit. */
   batchSize: number;
-  /** Requests in flight at once. */
+  /** Requests in flight at once (the server applies writes one at a time; two keep it busy). */
   concurrency?: number;
-  /** Batches taken per store write: every store write persists the file, so a window amortises it. */
+  /** Batches taken per store write. */
   windowBatches?: number;
   /** Runs inside each write that takes a window (the engine renews its lease there). */
   onWindow?: (db: SqlDb) => void;
@@ -49,46 +49,68 @@ class Stop extends Error {
  * server refuses as a whole is split into single calls so each operation gets the server's own reason.
  *
  * Batches of one window go out concurrently; the queue holds at most one operation per entity, so
- * they never touch the same record. Results are recorded in one write per window.
+ * they never touch the same record.
  */
 export async function pushQueue(o: PushOptions): Promise<PushResult> {
   const batchSize = Math.max(1, Math.min(o.batchSize, MAX_TRANSACTION_OPS));
-  const concurrency = o.concurrency ?? 4;
-  const windowSize = batchSize * (o.windowBatches ?? 16);
+  const concurrency = o.concurrency ?? 2;
+  const windowSize = batchSize * (o.windowBatches ?? 200);
+  // Every store write persists the whole file, so results are recorded in a few large writes that
+  // overlap the requests still going out, instead of one write per batch.
+  const recordEvery = batchSize * 50;
   const result: PushResult = { acknowledged: 0, failed: 0, retrying: 0 };
+  const recordings: Promise<void>[] = [];
+  const recordNow = (outcomes: Outcome[]): void => {
+    if (outcomes.length === 0) return;
+    recordings.push(
+      o.store.write((db) => record(o.queue, db, outcomes)).then((r) => {
+        result.acknowledged += r.acknowledged;
+        result.failed += r.failed;
+        result.retrying += r.retrying;
+      }),
+    );
+  };
   for (;;) {
     const window = await o.store.write((db) => {
       o.onWindow?.(db);
       return o.queue.takeBatch(db, o.clock.now(), windowSize);
     });
-    if (window.length === 0) return result;
+    if (window.length === 0) break;
     const batches: QueuedOp[][] = [];
     for (let i = 0; i < window.length; i += batchSize) batches.push(window.slice(i, i + batchSize));
 
-    const outcomes: Outcome[] = [];
+    let unrecorded: Outcome[] = [];
     let stopped: Failure | undefined;
+    let transient = false;
     let next = 0;
     const worker = async (): Promise<void> => {
       while (!stopped && next < batches.length) {
         const batch = batches[next++];
         try {
-          outcomes.push(...(await sendBatch(o, batch)));
+          const outcomes = await sendBatch(o, batch);
+          if (outcomes.some((x) => !x.ok && x.failure.kind !== 'permanent')) transient = true;
+          unrecorded.push(...outcomes);
+          if (unrecorded.length >= recordEvery) {
+            recordNow(unrecorded);
+            unrecorded = [];
+          }
         } catch (err) {
           if (err instanceof Stop) stopped ??= err.failure;
           else throw err;
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
-
-    const recorded = await o.store.write((db) => record(o.queue, db, outcomes));
-    result.acknowledged += recorded.acknowledged;
-    result.failed += recorded.failed;
-    result.retrying += recorded.retrying;
+    try {
+      await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+    } finally {
+      recordNow(unrecorded);
+      await Promise.all(recordings.splice(0));
+    }
     if (stopped) return { ...result, stopped };
     // A transient failure left the head of the queue waiting for its next attempt; the rest waits behind it.
-    if (recorded.retrying > 0 || window.length < windowSize) return result;
+    if (transient || window.length < windowSize) break;
   }
+  return result;
 }
 
 function record(queue: SyncQueue, db: SqlDb, outcomes: readonly Outcome[]): Omit<PushResult, 'stopped'> {
@@ -128,6 +150,13 @@ async function sendBatch(o: PushOptions, taken: QueuedOp[]): Promise<Outcome[]> 
 
 async function sendTransaction(o: PushOptions, batch: QueuedOp[], remote: RemoteOperation[]): Promise<Outcome[]> {
   try {
+    const creates = remote.every((r) => 'Create' in r && r.Create.api_name === (remote[0] as { Create: { api_name: string } }).Create.api_name);
+    if (creates) {
+      // Sharing produces runs of creates: TrailBase's bulk create takes them in one cheaper statement batch.
+      const values = remote.map((r) => (r as { Create: { value: Record<string, unknown> } }).Create.value);
+      await o.client.records((remote[0] as { Create: { api_name: string } }).Create.api_name, anyRecord).create(values);
+      return batch.map((op): Outcome => ({ op, ok: true }));
+    }
     const results = await o.client.transaction(remote.map(toTransactionOp), { atomic: true });
     return batch.map((op, i): Outcome => {
       const r = results[i];
@@ -136,7 +165,7 @@ async function sendTransaction(o: PushOptions, batch: QueuedOp[], remote: Remote
   } catch (err) {
     const failure = classifyFailure(err);
     if (failure.kind === 'offline' || failure.kind === 'signed-out') throw new Stop(failure);
-    // TrailBase answers a transaction with one bad operation by failing all of it, without saying which:
+    // TrailBase answers a bulk create or transaction with one bad operation by failing all of it, without saying which:
     // send them one by one. A 429 or 503 is about the server, not the batch: the batch waits as a whole.
     const aboutTheBatch = failure.kind === 'permanent' || (isStatus(err, 500) && failure.retryAfterMs === undefined);
     if (!aboutTheBatch) return batch.map((op) => ({ op, ok: false, failure }));
