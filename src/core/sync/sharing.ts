@@ -99,7 +99,10 @@ export async function shareSession(ctx: SharingContext, o: { sessionId: string; 
     const queue = ctx.queue();
     const existing = sharedSessionDefinition.load(db, id);
     if (existing) return existing;
-    const now = ctx.clock.now();
+    // Shared again before its unshare went out: the re-share must be the later write, even in the same ms.
+    const pendingDelete = queue.pendingFor(db, SharedSession.entityType, id);
+    const unsharedAt = pendingDelete?.operation === 'delete' ? Date.parse(SharedSession.fromRecord(pendingDelete.payload).lastModified) : -Infinity;
+    const now = Math.max(ctx.clock.now(), unsharedAt + 1);
     const session = SharedSession.fromRecord({
       id,
       local_session_id: row.id,
