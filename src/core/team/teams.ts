@@ -21,8 +21,6 @@ export interface TeamServiceOptions {
   store: Store;
   connection: TeamConnection;
   logger: Logger;
-  /** Asks the sync engine for a run, e.g. to bring a joined team's shared sessions at once. */
-  requestSync?: (reason: string) => void;
 }
 
 /** A team the user belongs to, with their role in it. Ids are the local (hyphenated UUID) spelling. */
@@ -102,7 +100,7 @@ export class TeamService {
     // The client-chosen id makes a retried create land on the same team; a trigger makes us its owner.
     await client.records('teams', z.unknown()).create({ id: uuidToBase64(id), name: clean, created_by: uuidToBase64(me) });
     await this.refreshTeam(client, id);
-    return this.activate(id, 'created a team');
+    return this.activate(id);
   }
 
   async joinTeam(inviteCode: string): Promise<TeamSummary> {
@@ -125,7 +123,7 @@ export class TeamService {
     if (!request.team) throw new TeamError('wrong-code', `No team has the invite code "${code}". Ask whoever invited you for the current code.`);
     const teamId = base64ToUuid(request.team);
     await this.refreshTeam(client, teamId);
-    return this.activate(teamId, 'joined a team');
+    return this.activate(teamId);
   }
 
   /** The invite code, fresh from the server when it can be reached, else the local copy. */
@@ -188,7 +186,7 @@ export class TeamService {
         throw new TeamError('no-team', 'You are not a member of that team. Join it with its invite code (FocusFlow: Join Team).');
       }
     }
-    return this.activate(id, 'switched teams');
+    return this.activate(id);
   }
 
   /** The teams the server says the user belongs to, saved locally (two requests). */
@@ -317,10 +315,10 @@ export class TeamService {
     return team;
   }
 
-  private async activate(teamId: string, reason: string): Promise<TeamSummary> {
+  /** The sync engine follows the active team: changing it starts a pull of that team's history. */
+  private async activate(teamId: string): Promise<TeamSummary> {
     await this.o.connection.setActiveTeam(teamId);
     this.changes.fire();
-    this.o.requestSync?.(reason);
     return this.summary(teamId);
   }
 

@@ -1,0 +1,103 @@
+import * as vscode from 'vscode';
+import { systemClock, type Clock } from '../../core/clock';
+import type { Event } from '../../core/events';
+import type { Logger } from '../../core/logger';
+import type { Store } from '../../core/store';
+import type { ConnectionService } from '../../core/team/connection';
+import type { TeamTreeNode } from '../../core/team/teamTree';
+import { TeamService } from '../../core/team/teams';
+import type { Feedback } from '../commandErrors';
+import { registerTeamCommands } from './teamCommands';
+import { TeamContextKeys } from './treeContextKeys';
+import { TeamTreeProvider } from './treeProvider';
+
+export interface TeamDeps {
+  store: Store;
+  connection: ConnectionService;
+  /** The sync engine's "local data changed" event (`SyncEngine.onDidChangeData`). */
+  syncedData: Event<void>;
+  logger: Logger;
+  feedback: Feedback;
+  clock?: Clock;
+}
+
+/** One row of the Team view as the user sees it, for tests (VS Code offers no API to read a view). */
+export interface TeamViewItem {
+  label: string;
+  description?: string;
+  tooltip?: string;
+  contextValue?: string;
+  expandable: boolean;
+  node: TeamTreeNode;
+}
+
+export interface TeamViewProbe {
+  /** The rows under `parent`, or the top rows. */
+  items(parent?: TeamViewItem): TeamViewItem[];
+  /** The context keys last set for the welcome views, menus and palette. */
+  contextKeys(): Readonly<Record<string, boolean>>;
+}
+
+export interface TeamRegistration extends vscode.Disposable {
+  view: TeamViewProbe;
+}
+
+/** The team commands, the "Team" tree view (`focusflow.team`) and its context keys. */
+export function registerTeam(d: TeamDeps): TeamRegistration {
+  const clock = d.clock ?? systemClock;
+  const teams = new TeamService({ store: d.store, connection: d.connection, logger: d.logger });
+  const tree = new TeamTreeProvider({
+    store: d.store,
+    clock,
+    viewer: () => {
+      const userId = teams.userId;
+      const activeTeamId = teams.activeTeamId;
+      return userId ? { userId, ...(activeTeamId ? { activeTeamId } : {}) } : undefined;
+    },
+  });
+  const keys = new TeamContextKeys();
+  const refresh = () => {
+    tree.refresh();
+    keys.update({ connected: d.connection.state.status === 'connected', teams: teams.teams() });
+  };
+  const fillEmails = () =>
+    void teams.fillMissingEmails().catch((err: unknown) => d.logger.debug(`Could not fetch teammates' emails: ${(err as Error).message}`));
+  const parts: vscode.Disposable[] = [
+    vscode.window.createTreeView('focusflow.team', { treeDataProvider: tree, showCollapseAll: true }),
+    tree,
+    registerTeamCommands(teams, d.feedback),
+    teams.onDidChange(refresh),
+    d.connection.onDidChange(refresh),
+    d.syncedData(() => {
+      refresh();
+      fillEmails();
+    }),
+    // Another window's sync changed the shared database file.
+    d.store.onDidChange((e) => {
+      if (e.origin === 'external') refresh();
+    }),
+  ];
+  refresh();
+
+  const toItem = (node: TeamTreeNode): TeamViewItem => {
+    const item = tree.getTreeItem(node);
+    return {
+      label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
+      ...(typeof item.description === 'string' ? { description: item.description } : {}),
+      ...(typeof item.tooltip === 'string' ? { tooltip: item.tooltip } : {}),
+      ...(item.contextValue ? { contextValue: item.contextValue } : {}),
+      expandable: item.collapsibleState !== vscode.TreeItemCollapsibleState.None,
+      node,
+    };
+  };
+  return {
+    view: {
+      items: (parent) => tree.getChildren(parent?.node).map(toItem),
+      contextKeys: () => keys.snapshot(),
+    },
+    dispose() {
+      for (const p of parts.reverse()) p.dispose();
+      teams.dispose();
+    },
+  };
+}
