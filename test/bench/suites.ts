@@ -1,6 +1,7 @@
 import type { BenchResult } from './report';
 import { runClientBench } from './client.bench';
 import { runExtensionBench } from './extension.bench';
+import { runServerBench } from './server.bench';
 import { runStoreBench } from './store.bench';
 import { runSyncBench } from './sync.bench';
 
@@ -14,5 +15,6 @@ export const suites: BenchSuite[] = [
   { name: 'store', run: runStoreBench },
   { name: 'extension', run: runExtensionBench },
   { name: 'client', run: runClientBench },
+  { name: 'server', run: runServerBench },
   { name: 'sync', run: runSyncBench },
 ];

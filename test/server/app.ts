@@ -6,7 +6,7 @@ import { AuthApi, type AuthOptions } from './auth';
 import { ChangeCapture } from './changes';
 import { loadServerConfig, type ServerConfig } from './config';
 import { handleControl } from './control';
-import { migrate, openDatabase, type Db } from './db';
+import { keepStatisticsFresh, migrate, openDatabase, type Db } from './db';
 import { HttpError, apiNotFound } from './errors';
 import { FaultInjector } from './faults';
 import { errorReply, json, jsonBody, jsonOrFormBody, readBody, send, text, type Reply, type Req } from './http';
@@ -35,11 +35,13 @@ export class App {
   readonly stats = new Map<string, number>();
   private readonly capture: ChangeCapture;
   private readonly subscriptions: SubscriptionManager;
+  private readonly stopOptimizer: () => void;
   readonly server: Server;
 
   constructor(readonly o: AppOptions) {
     this.db = openDatabase(o.dataDir);
     migrate(this.db, join(o.depotDir, 'migrations', 'main'));
+    this.stopOptimizer = keepStatisticsFresh(this.db, 10_000);
     this.config = loadServerConfig(join(o.depotDir, 'config.textproto'));
     for (const c of this.config.recordApis) this.apis.set(c.name, new RecordApi(this.db, c));
     this.users = new Users(this.db, o.dataDir);
@@ -55,6 +57,7 @@ export class App {
   }
 
   close(): void {
+    this.stopOptimizer();
     this.subscriptions.closeAll();
     this.server.close();
     this.server.closeAllConnections();

@@ -20,6 +20,16 @@ export function openDatabase(dataDir: string): Db {
   return db;
 }
 
+/** TrailBase runs `PRAGMA optimize=0x10002` when it opens a connection and `PRAGMA optimize` as a
+ *  daily job. Rule-filtered lists depend on the statistics it gathers: without them SQLite sorts a
+ *  whole team to return one page. A local server's data grows in seconds, so it runs the job often. */
+export function keepStatisticsFresh(db: Db, everyMs: number): () => void {
+  db.pragma('optimize = 0x10002');
+  const timer = setInterval(() => db.pragma('optimize'), everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 function registerFunctions(db: Db): void {
   db.function('uuid_v7', { deterministic: false }, () => uuidV7());
   db.function('uuid_v4', { deterministic: false }, () => uuidV4());

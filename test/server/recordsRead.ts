@@ -8,6 +8,19 @@ import type { RecordApi, User } from './recordApi';
 import { primaryKeyToValue, rowToJson, type SqlValue } from './values';
 
 const DEFAULT_LIMIT = 50;
+
+// Clients repeat the same few list shapes; the filter values are parameters, so the SQL repeats.
+const listStatements = new WeakMap<Db, Map<string, ReturnType<Db['prepare']>>>();
+function cachedStatement(db: Db, sql: string): ReturnType<Db['prepare']> {
+  let cache = listStatements.get(db);
+  if (!cache) listStatements.set(db, (cache = new Map()));
+  let stmt = cache.get(sql);
+  if (!stmt) {
+    if (cache.size >= 200) cache.delete(cache.keys().next().value as string);
+    cache.set(sql, (stmt = db.prepare(sql)));
+  }
+  return stmt;
+}
 const HARD_LIMIT = 1024;
 
 function nonNegativeInt(raw: string | null, what: string): number | undefined {
@@ -54,7 +67,7 @@ export function listRecords(db: Db, api: RecordApi, user: User | undefined, sear
   if (limit === 0) delete params.__limit;
   let rows: Record<string, unknown>[];
   try {
-    rows = db.prepare(sql).all(params) as Record<string, unknown>[];
+    rows = cachedStatement(db, sql).all(params) as Record<string, unknown>[];
   } catch {
     throw badRequest('Invalid query');
   }

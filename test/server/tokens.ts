@@ -31,6 +31,8 @@ const b64url = (b: Buffer | string): string => Buffer.from(b).toString('base64ur
 export class JwtKeys {
   private readonly privateKey: KeyObject;
   private readonly publicKey: KeyObject;
+  /** Verified tokens, so a client's every request does not pay for an Ed25519 verification. */
+  private readonly verified = new Map<string, AuthClaims>();
 
   constructor(dataDir: string) {
     const dir = join(dataDir, 'secrets', 'keys');
@@ -51,6 +53,17 @@ export class JwtKeys {
 
   /** Valid, unexpired auth-token claims, or undefined for anything else. */
   decode(token: string): AuthClaims | undefined {
+    const known = this.verified.get(token);
+    if (known) return known.exp < Date.now() / 1000 ? undefined : known;
+    const claims = this.verifyToken(token);
+    if (claims) {
+      if (this.verified.size >= 1000) this.verified.delete(this.verified.keys().next().value as string);
+      this.verified.set(token, claims);
+    }
+    return claims;
+  }
+
+  private verifyToken(token: string): AuthClaims | undefined {
     const parts = token.split('.');
     if (parts.length !== 3) return undefined;
     try {

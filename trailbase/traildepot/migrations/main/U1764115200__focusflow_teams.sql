@@ -62,7 +62,10 @@ CREATE TABLE shared_sessions (
   -- A re-share of the same local session under a new id is refused instead of duplicated.
   UNIQUE(team, user, local_session_id)
 ) STRICT;
-CREATE INDEX shared_sessions_team_index ON shared_sessions(team);
+-- Lists are per team: (team, id) serves the default primary-key order, (team, updated_at) the
+-- incremental pulls, so a page stops after `limit` rows instead of sorting the whole team.
+CREATE INDEX shared_sessions_team_id_index ON shared_sessions(team, id);
+CREATE INDEX shared_sessions_team_updated_at_index ON shared_sessions(team, updated_at);
 CREATE INDEX shared_sessions_updated_at_index ON shared_sessions(updated_at);
 CREATE INDEX teams_updated_at_index ON teams(updated_at);
 CREATE INDEX members_updated_at_index ON members(updated_at);
