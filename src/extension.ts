@@ -17,6 +17,7 @@ import { FocusTicker } from './ui/focus/ticker';
 import { createLogger } from './ui/logger';
 import { connectCommandIds, registerConnectCommands } from './ui/team/connectCommands';
 import { SecretTokenStore } from './ui/team/secretTokenStore';
+import { registerSync } from './ui/sync';
 import { registerUnavailableCommands } from './ui/unavailable';
 
 /** What `activate()` resolves to: enough for the integration tests to find and observe the extension. */
@@ -29,6 +30,8 @@ export interface FocusFlowApi {
   statusBarText(): string | undefined;
   /** Whether the team connection is restored and signed in; never exposes the tokens themselves. */
   connectionStatus(): 'disconnected' | 'connected' | 'signed-out' | 'unavailable';
+  /** The sync indicator's text (undefined while hidden) and every text it showed, oldest first. */
+  syncIndicator(): { text: string | undefined; history: readonly string[] } | undefined;
 }
 
 /** The parts of the context activation uses; tests re-activate the module with just these. */
@@ -64,7 +67,7 @@ class Composition {
       logger.error(reason);
       showErrorWithLog(feedback, reason);
       this.add(registerUnavailableCommands([...focusCommandIds, ...connectCommandIds], feedback, reason));
-      return { storagePath, dbPath, logPath, statusBarText: () => undefined, connectionStatus: () => 'unavailable' };
+      return { storagePath, dbPath, logPath, statusBarText: () => undefined, connectionStatus: () => 'unavailable', syncIndicator: () => undefined };
     }
 
     const { store, recovered } = opened;
@@ -99,6 +102,7 @@ class Composition {
       }),
     );
     this.add(registerConnectCommands(connections, feedback));
+    const sync = this.add(registerSync({ store, connection: connections, focus, logger, feedback }));
     // Not awaited: reading the keychain can take a while on some desktops, and nothing here needs it yet.
     void connections.restore().catch((err: unknown) => logger.error(`Could not restore the team connection: ${(err as Error).message}`));
 
@@ -109,6 +113,7 @@ class Composition {
       logPath,
       statusBarText: () => statusBar.visibleText(),
       connectionStatus: () => connections.state.status,
+      syncIndicator: () => ({ text: sync.indicatorText(), history: sync.indicatorHistory() }),
     };
   }
 
@@ -152,6 +157,7 @@ const api: FocusFlowApi = {
   },
   statusBarText: () => (current ? latest?.statusBarText() : undefined),
   connectionStatus: () => (current ? (latest?.connectionStatus() ?? 'unavailable') : 'unavailable'),
+  syncIndicator: () => (current ? latest?.syncIndicator() : undefined),
 };
 
 function requireLatest(): FocusFlowApi {
