@@ -76,6 +76,8 @@ export class App {
       }
       const key = `${method} ${statsPattern(url.pathname)}`;
       this.stats.set(key, (this.stats.get(key) ?? 0) + 1);
+      // The body is read before any fault: a reply sent mid-upload would reach the client as a reset.
+      const body = await readBody(raw, this.config.requestSizeLimitBytes);
       const decision = await this.faults.decide(method, url.pathname);
       if (decision.kind === 'drop') {
         raw.socket.destroy();
@@ -86,7 +88,6 @@ export class App {
         res.end(decision.body);
         return;
       }
-      const body = await readBody(raw, this.config.requestSizeLimitBytes);
       const req: Req = { method, path: url.pathname, search: url.searchParams, headers: raw.headers, body };
       const reply = this.route(req, res);
       this.subscriptions.publish(this.capture.drain());

@@ -21,30 +21,24 @@ export const text = (body: string, status = 200): Reply => ({ status, text: body
 export const json = (body: unknown, status = 200): Reply => ({ status, json: body });
 export const empty = (status = 200): Reply => ({ status, empty: true });
 
-/** Reads the whole body, or rejects with 413 once it passes `limit` bytes. */
+/** Reads the whole body, or rejects with 413 once it passes `limit` bytes. An oversized body is
+ *  still drained (up to a bound) before the 413 goes out: a server that answers while the client is
+ *  still uploading has its reply lost to a reset connection. */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    // Oversized bodies are drained, not cut off, so the client gets to read the 413.
-    const tooLarge = new HttpError(413, 'Failed to buffer the body: length limit exceeded', { connection: 'close' });
-    if (declared > limit) {
-      req.resume();
-      reject(tooLarge);
-      return;
-    }
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooLarge = Number(req.headers['content-length'] ?? 0) > limit;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(tooLarge);
-        return;
-      }
-      chunks.push(c);
+      if (size > limit) tooLarge = true;
+      if (size > 8 * limit) req.destroy();
+      if (!tooLarge) chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => {
+      if (tooLarge) reject(new HttpError(413, 'Failed to buffer the body: length limit exceeded'));
+      else resolve(Buffer.concat(chunks));
+    });
     req.on('error', reject);
   });
 }
