@@ -1,5 +1,5 @@
 import type { MemberActivity, TeamActivity } from '../core/activity/types';
-import { columnWidth, memberHeatmap, teamBars } from './chart';
+import { chartLayout, memberHeatmap, teamBars } from './chart';
 import { h } from './dom';
 import { formatHours, lastActive, memberName, plural } from './format';
 
@@ -68,8 +68,8 @@ function legend(): HTMLElement {
 }
 
 /** The whole view for a team: numbers first, then the charts, streaks and the members' table. */
-export function activityView(a: TeamActivity, me: string | null, width: number, now: number): HTMLElement {
-  const col = columnWidth(width, a.days.length);
+export function activityView(a: TeamActivity, me: string | null, width: number): HTMLElement {
+  const layout = chartLayout(width, a.days.length);
   const charts =
     a.total_sessions === 0 && a.total_focus_hours === 0
       ? h(
@@ -82,9 +82,9 @@ export function activityView(a: TeamActivity, me: string | null, width: number, 
           'div',
           { class: 'charts' },
           h('h3', {}, 'Team focus per day'),
-          h('div', { class: 'chart-scroll' }, teamBars(a, col)),
+          h('div', { class: 'chart-scroll' }, teamBars(a, layout)),
           h('h3', {}, 'Focus per member per day'),
-          h('div', { class: 'chart-scroll' }, memberHeatmap(a, col, me)),
+          h('div', { class: 'chart-scroll' }, memberHeatmap(a, layout, me)),
           legend(),
         );
   return h(
@@ -94,6 +94,6 @@ export function activityView(a: TeamActivity, me: string | null, width: number, 
     summary(a),
     section('Focus', 'focus-title', charts),
     streaks(a, me),
-    section('Members', 'members-title', membersTable(a, me, now)),
+    section('Members', 'members-title', membersTable(a, me, Date.parse(a.as_of))),
   );
 }

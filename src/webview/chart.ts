@@ -2,7 +2,7 @@ import type { TeamActivity } from '../core/activity/types';
 import { svg } from './dom';
 import { dayLabel, formatHours, fullDate, memberName, plural } from './format';
 
-const LABEL_WIDTH = 118;
+const MAX_LABEL_WIDTH = 118;
 const ROW_HEIGHT = 18;
 const BARS_HEIGHT = 84;
 const AXIS_HEIGHT = 16;
@@ -15,12 +15,18 @@ export function shadeOf(hours: number): string {
   return `l${1 + SHADE_STEPS.filter((step) => hours >= step).length}`;
 }
 
-/** Column width for the available width: the chart fills the view, within readable bounds. */
-export function columnWidth(available: number, days: number): number {
-  return Math.max(8, Math.min(34, Math.floor((available - LABEL_WIDTH) / days)));
+/** The chart's layout for the width available: it fills the view, within readable bounds. */
+export interface ChartLayout {
+  label: number;
+  col: number;
 }
 
-function dayAxis(activity: TeamActivity, col: number, y: number): SVGGElement {
+export function chartLayout(available: number, days: number): ChartLayout {
+  const label = Math.min(MAX_LABEL_WIDTH, Math.floor(available * 0.3));
+  return { label, col: Math.max(6, Math.min(34, Math.floor((available - label) / days))) };
+}
+
+function dayAxis(activity: TeamActivity, { label, col }: ChartLayout, y: number): SVGGElement {
   const short = activity.days.length <= 7;
   // Labels of longer ranges ("9 Mar") need about 44 px each.
   const every = short ? 1 : Math.max(1, Math.ceil(44 / col));
@@ -28,15 +34,18 @@ function dayAxis(activity: TeamActivity, col: number, y: number): SVGGElement {
   activity.days.forEach((d, i) => {
     // Label from the newest day backwards, so today always has one.
     if ((activity.days.length - 1 - i) % every !== 0) return;
-    axis.append(svg('text', { x: LABEL_WIDTH + i * col + col / 2, y, 'text-anchor': 'middle' }, dayLabel(d.date, short)));
+    const x = label + i * col + col / 2;
+    const last = i === activity.days.length - 1 && !short;
+    axis.append(svg('text', { x: last ? label + (i + 1) * col : x, y, 'text-anchor': last ? 'end' : 'middle' }, dayLabel(d.date, short)));
   });
   return axis;
 }
 
 /** Team focus per day as bars; each bar names its day and hours for pointer and screen reader. */
-export function teamBars(activity: TeamActivity, col: number): SVGSVGElement {
+export function teamBars(activity: TeamActivity, layout: ChartLayout): SVGSVGElement {
+  const { label, col } = layout;
   const max = Math.max(...activity.days.map((d) => d.focus_hours), 0);
-  const width = LABEL_WIDTH + col * activity.days.length;
+  const width = label + col * activity.days.length;
   const chart = svg('svg', {
     class: 'chart bars',
     width,
@@ -46,30 +55,33 @@ export function teamBars(activity: TeamActivity, col: number): SVGSVGElement {
     'aria-label': `Team focus per day over ${activity.days.length} days, most on one day ${formatHours(max)}`,
   });
   chart.append(
-    svg('text', { class: 'scale', x: LABEL_WIDTH - 6, y: 10, 'text-anchor': 'end' }, formatHours(max)),
-    svg('line', { class: 'baseline', x1: LABEL_WIDTH, x2: width, y1: BARS_HEIGHT + 0.5, y2: BARS_HEIGHT + 0.5 }),
+    svg('text', { class: 'scale', x: label - 6, y: 10, 'text-anchor': 'end' }, formatHours(max)),
+    svg('line', { class: 'baseline', x1: label, x2: width, y1: BARS_HEIGHT + 0.5, y2: BARS_HEIGHT + 0.5 }),
   );
   activity.days.forEach((d, i) => {
     const height = max > 0 ? Math.max(d.focus_hours > 0 ? 2 : 0, (d.focus_hours / max) * (BARS_HEIGHT - 4)) : 0;
     chart.append(
       svg(
         'rect',
-        { class: 'bar', x: LABEL_WIDTH + i * col + 1, y: BARS_HEIGHT - height, width: Math.max(1, col - 2), height },
+        { class: 'bar', x: label + i * col + 1, y: BARS_HEIGHT - height, width: Math.max(1, col - 2), height },
         svg('title', {}, `${fullDate(d.date)}: ${formatHours(d.focus_hours)}, ${plural(d.sessions, 'session')}`),
       ),
     );
   });
-  chart.append(dayAxis(activity, col, BARS_HEIGHT + AXIS_HEIGHT - 3));
+  chart.append(dayAxis(activity, layout, BARS_HEIGHT + AXIS_HEIGHT - 3));
   return chart;
 }
 
-function shortened(name: string): string {
-  return name.length > 17 ? `${name.slice(0, 16)}…` : name;
+/** Cuts a name to what fits the label column (about 7 px a character at the chart's 11 px). */
+function shortened(name: string, labelWidth: number): string {
+  const fits = Math.max(4, Math.floor((labelWidth - 8) / 7.2));
+  return name.length > fits ? `${name.slice(0, fits - 1)}…` : name;
 }
 
 /** Focus hours per member per day: one row per member, one shaded cell per day. */
-export function memberHeatmap(activity: TeamActivity, col: number, me: string | null): SVGSVGElement {
-  const width = LABEL_WIDTH + col * activity.days.length;
+export function memberHeatmap(activity: TeamActivity, layout: ChartLayout, me: string | null): SVGSVGElement {
+  const { label: labelWidth, col } = layout;
+  const width = labelWidth + col * activity.days.length;
   const height = activity.members.length * ROW_HEIGHT + AXIS_HEIGHT;
   const chart = svg('svg', {
     class: 'chart heatmap',
@@ -84,18 +96,18 @@ export function memberHeatmap(activity: TeamActivity, col: number, me: string | 
     const name = memberName(m);
     const label = m.user_id === me ? `${name} (you)` : name;
     chart.append(
-      svg('text', { class: 'name', x: LABEL_WIDTH - 6, y: y + ROW_HEIGHT / 2 + 4, 'text-anchor': 'end' }, shortened(label), svg('title', {}, label)),
+      svg('text', { class: 'name', x: labelWidth - 6, y: y + ROW_HEIGHT / 2 + 4, 'text-anchor': 'end' }, shortened(label, labelWidth), svg('title', {}, label)),
     );
     m.daily_hours.forEach((hours, i) => {
       chart.append(
         svg(
           'rect',
-          { class: `cell ${shadeOf(hours)}`, x: LABEL_WIDTH + i * col + 1, y: y + 1, width: Math.max(1, col - 2), height: ROW_HEIGHT - 2, rx: 2 },
+          { class: `cell ${shadeOf(hours)}`, x: labelWidth + i * col + 1, y: y + 1, width: Math.max(1, col - 2), height: ROW_HEIGHT - 2, rx: 2 },
           svg('title', {}, `${name}, ${fullDate(activity.days[i].date)}: ${formatHours(hours)}`),
         ),
       );
     });
   });
-  chart.append(dayAxis(activity, col, height - 3));
+  chart.append(dayAxis(activity, layout, height - 3));
   return chart;
 }

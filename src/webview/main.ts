@@ -42,7 +42,7 @@ function content(message: HostMessage | undefined): HTMLElement {
   if (!message) return h('p', { class: 'muted', role: 'status' }, 'Loading team activity…');
   switch (message.type) {
     case 'activity': {
-      const view = activityView(message.activity, message.me, root.clientWidth, Date.now());
+      const view = activityView(message.activity, message.me, root.clientWidth);
       if (awaiting !== undefined) view.setAttribute('aria-busy', 'true');
       return view;
     }

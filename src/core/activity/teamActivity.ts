@@ -73,6 +73,7 @@ export function getTeamActivity(db: SqlDb, query: TeamActivityQuery): TeamActivi
     team_name: team?.name ?? null,
     range_days: query.rangeDays,
     time_zone: timeZone,
+    as_of: new Date(now).toISOString(),
     total_sessions: sum(teamSessions),
     total_focus_hours: hours(sum(teamSeconds)),
     members,

@@ -39,6 +39,8 @@ export interface TeamActivity {
   team_name: string | null;
   range_days: RangeDays;
   time_zone: string;
+  /** The moment the figures were taken (ISO); "today" and "last active … ago" are relative to it. */
+  as_of: string;
   total_sessions: number;
   total_focus_hours: number;
   /** Every current member, sessions or not, the most focused first. */
