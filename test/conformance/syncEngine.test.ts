@@ -135,6 +135,28 @@ describe('sync engine against the local TrailBase-compatible server', function (
     assert.ok(pages > 120 / 7, `paged (${pages} pages)`);
   });
 
+  it('while connected, a teammate\'s share arrives live without a sync request, also after the server restarted', async () => {
+    const a = await on(alice.email);
+    const b = await on(bob.email, { subscribe: true, probe: { baseMs: 100, capMs: 500 } });
+    const arrived = (id: string) => async () => {
+      for (let i = 0; i < 100; i++) {
+        if (localShared(b).some((r) => r.id === id)) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.fail(`shared session ${id} did not arrive live within 5 s`);
+    };
+    const [first, second] = await completedSessions(a.store, 2, Date.parse('2026-08-01T08:00:00.000Z'));
+    await new Promise((r) => setTimeout(r, 300)); // the stream is open
+    const one = await shareSession(a.sharing, { sessionId: first, teamId: team.id, userId: a.userId });
+    await a.engine.sync('test');
+    await arrived(one.localId)();
+
+    await server.restart();
+    const two = await shareSession(a.sharing, { sessionId: second, teamId: team.id, userId: a.userId });
+    await a.engine.sync('test');
+    await arrived(two.localId)();
+  });
+
   it('refuses a share into a team the user does not belong to at once, keeping the server\'s reason', async () => {
     const a = await on(alice.email);
     const carol = await userAccount(server, 'carol');
