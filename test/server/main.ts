@@ -2,6 +2,7 @@
 //   [--auth-token-ttl SEC] [--refresh-token-ttl SEC] [fault flags]`: a TrailBase-compatible server
 // on 127.0.0.1 running the kit in trailbase/traildepot. Prints `listening on http://127.0.0.1:PORT`.
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { App } from './app';
 import { seedDemo } from './demo';
@@ -15,8 +16,10 @@ const flag = (name: string): string | undefined => {
 };
 
 function main(): void {
-  const dataDir = resolve(flag('--data') ?? 'traildepot-dev');
+  // The default lives outside the checkout, so running the server never dirties a clone.
+  const dataDir = resolve(flag('--data') ?? join(tmpdir(), 'focusflow-trailbase-dev'));
   mkdirSync(dataDir, { recursive: true });
+  console.error(`data dir: ${dataDir}`);
   const app = new App({
     dataDir,
     depotDir: resolve(flag('--depot') ?? join(__dirname, '..', '..', 'trailbase', 'traildepot')),
