@@ -28,6 +28,8 @@ export interface MemberNode {
   manageable: boolean;
   /** End (or start) of the member's newest shared session, ISO; undefined when none. */
   lastActive?: string;
+  /** Epoch ms their running focus session ends, when they share presence and are focusing now. */
+  focusingUntil?: number;
   sessionCount: number;
 }
 
@@ -88,8 +90,11 @@ export function teamNodes(db: SqlDb, viewer: TeamViewer): TeamNode[] {
   return [...nodes.filter((n) => n.active), ...nodes.filter((n) => !n.active)];
 }
 
-/** A team's members: owners, then admins, then members, each by email. */
-export function memberNodes(db: SqlDb, viewer: TeamViewer, team: TeamNode): MemberNode[] {
+/**
+ * A team's members: owners, then admins, then members, each by email. `focusingUntil` answers for
+ * members who share presence (opt-in) and are focusing now.
+ */
+export function memberNodes(db: SqlDb, viewer: TeamViewer, team: TeamNode, focusingUntil?: (userId: string) => number | undefined): MemberNode[] {
   const rows = db.all<{ id: string; user_id: string; email: string | null; role: MemberRole; last_active: string | null; sessions: number }>(
     `SELECT m.id, m.user_id, m.email, m.role,
        (SELECT max(coalesce(s.end_time, s.start_time)) FROM shared_sessions s WHERE s.team_id = m.team_id AND s.user_id = m.user_id) AS last_active,
@@ -100,6 +105,7 @@ export function memberNodes(db: SqlDb, viewer: TeamViewer, team: TeamNode): Memb
   );
   return rows.map((r) => {
     const isYou = r.user_id === viewer.userId;
+    const until = focusingUntil?.(r.user_id);
     return {
       kind: 'member',
       teamId: team.teamId,
@@ -110,6 +116,7 @@ export function memberNodes(db: SqlDb, viewer: TeamViewer, team: TeamNode): Memb
       isYou,
       manageable: mayManage(team.role, r.role, isYou),
       ...(r.last_active ? { lastActive: r.last_active } : {}),
+      ...(until !== undefined ? { focusingUntil: until } : {}),
       sessionCount: r.sessions,
     };
   });

@@ -67,14 +67,17 @@ export function memberName(node: Pick<MemberNode, 'email' | 'userId'>): string {
 
 export function presentMember(node: MemberNode, o: PresentOptions): NodePresentation {
   const name = memberName(node);
-  const active = node.lastActive ? `last active ${formatLastActive(node.lastActive, o.nowMs)}` : 'no shared sessions yet';
+  const focusing = node.focusingUntil !== undefined && node.focusingUntil > o.nowMs;
+  const lastActive = node.lastActive ? `last active ${formatLastActive(node.lastActive, o.nowMs)}` : 'no shared sessions yet';
+  const active = focusing ? 'focusing now' : lastActive;
+  const until = focusing ? `Focusing now, until ${formatClock(node.focusingUntil as number, o.timeZone)}\n` : '';
   const may = node.isYou ? 'self' : node.manageable ? 'manageable' : 'readonly';
   return {
     label: node.isYou ? `${name} (you)` : name,
     description: `${node.role} · ${active}`,
-    tooltip: `${name}${node.isYou ? ' (you)' : ''}\nRole: ${node.role}\n${capitalize(active)}\n${node.sessionCount} shared ${node.sessionCount === 1 ? 'session' : 'sessions'}`,
+    tooltip: `${name}${node.isYou ? ' (you)' : ''}\nRole: ${node.role}\n${until}${capitalize(lastActive)}\n${node.sessionCount} shared ${node.sessionCount === 1 ? 'session' : 'sessions'}`,
     contextValue: `member.${may}.${node.role.toLowerCase()}`,
-    icon: ROLE_ICON[node.role],
+    icon: focusing ? 'flame' : ROLE_ICON[node.role],
     accessibilityLabel: `${name}${node.isYou ? ', you' : ''}, ${node.role}, ${active}`,
     collapsible: node.sessionCount > 0 ? 'collapsed' : 'none',
   };
@@ -123,6 +126,11 @@ export function formatSessionTime(iso: string, timeZone?: string): string {
   }).formatToParts(new Date(iso));
   const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('weekday')} ${part('day')} ${part('month')}, ${part('hour')}:${part('minute')}`;
+}
+
+/** "09:30" in the given time zone. */
+function formatClock(ms: number, timeZone?: string): string {
+  return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...(timeZone ? { timeZone } : {}) }).format(new Date(ms));
 }
 
 function capitalize(text: string): string {

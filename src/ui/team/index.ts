@@ -1,9 +1,12 @@
 import * as vscode from 'vscode';
 import { systemClock, type Clock } from '../../core/clock';
 import type { Event } from '../../core/events';
+import type { FocusChange } from '../../core/focus/focusService';
+import type { FocusSession } from '../../core/focus/session';
 import type { Logger } from '../../core/logger';
 import type { Store } from '../../core/store';
 import type { ConnectionService } from '../../core/team/connection';
+import { Presence, presenceFor, presenceOf } from '../../core/team/presence';
 import type { TeamTreeNode } from '../../core/team/teamTree';
 import { TeamService } from '../../core/team/teams';
 import type { Feedback } from '../commandErrors';
@@ -16,6 +19,8 @@ export interface TeamDeps {
   connection: ConnectionService;
   /** The sync engine's "local data changed" event (`SyncEngine.onDidChangeData`). */
   syncedData: Event<void>;
+  /** The focus timer (`FocusService`): its sessions drive the user's own "focusing now", when shared. */
+  focus: { readonly onDidChange: Event<FocusChange>; current(): FocusSession | undefined };
   logger: Logger;
   feedback: Feedback;
   clock?: Clock;
@@ -46,9 +51,11 @@ export interface TeamRegistration extends vscode.Disposable {
 export function registerTeam(d: TeamDeps): TeamRegistration {
   const clock = d.clock ?? systemClock;
   const teams = new TeamService({ store: d.store, connection: d.connection, logger: d.logger });
+  const presence = new Presence({ connection: d.connection, logger: d.logger, clock, enabled: sharesPresence });
   const tree = new TeamTreeProvider({
     store: d.store,
     clock,
+    focusingUntil: (userId) => presence.focusingUntil(userId),
     viewer: () => {
       const userId = teams.userId;
       const activeTeamId = teams.activeTeamId;
@@ -60,6 +67,7 @@ export function registerTeam(d: TeamDeps): TeamRegistration {
     tree.refresh();
     keys.update({ connected: d.connection.state.status === 'connected', teams: teams.teams() });
   };
+  const publishCurrent = () => void presence.publish(presenceOf(d.focus.current()));
   const fillEmails = () =>
     void teams.fillMissingEmails().catch((err: unknown) => d.logger.debug(`Could not fetch teammates' emails: ${(err as Error).message}`));
   const parts: vscode.Disposable[] = [
@@ -67,10 +75,26 @@ export function registerTeam(d: TeamDeps): TeamRegistration {
     tree,
     registerTeamCommands(teams, d.feedback),
     teams.onDidChange(refresh),
-    d.connection.onDidChange(refresh),
+    presence.onDidChange(() => tree.refresh()),
+    d.connection.onDidChange(() => {
+      refresh();
+      // The active team may have changed: show its presence, and publish ours there.
+      void presence.refresh();
+      publishCurrent();
+    }),
     d.syncedData(() => {
       refresh();
       fillEmails();
+      void presence.refresh();
+    }),
+    d.focus.onDidChange((change) => {
+      const until = presenceFor(change);
+      if (until !== undefined) void presence.publish(until);
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('focusflow.sharing.presence')) return;
+      if (sharesPresence()) publishCurrent();
+      else void presence.withdraw();
     }),
     // Another window's sync changed the shared database file.
     d.store.onDidChange((e) => {
@@ -78,6 +102,7 @@ export function registerTeam(d: TeamDeps): TeamRegistration {
     }),
   ];
   refresh();
+  void presence.refresh();
 
   const toItem = (node: TeamTreeNode): TeamViewItem => {
     const item = tree.getTreeItem(node);
@@ -97,7 +122,13 @@ export function registerTeam(d: TeamDeps): TeamRegistration {
     },
     dispose() {
       for (const p of parts.reverse()) p.dispose();
+      presence.dispose();
       teams.dispose();
     },
   };
+}
+
+/** `focusflow.sharing.presence`: off unless the user turned it on. */
+function sharesPresence(): boolean {
+  return vscode.workspace.getConfiguration('focusflow').get<boolean>('sharing.presence', false) === true;
 }

@@ -25,6 +25,8 @@ export class TeamTreeProvider implements vscode.TreeDataProvider<TeamTreeNode>, 
       clock: Clock;
       /** The signed-in user and active team, or undefined while not connected. */
       viewer(): TeamViewer | undefined;
+      /** Until when a member (local user id) is focusing, when they share presence. */
+      focusingUntil(userId: string): number | undefined;
     },
   ) {}
 
@@ -50,7 +52,7 @@ export class TeamTreeProvider implements vscode.TreeDataProvider<TeamTreeNode>, 
     if (!viewer) return [];
     return this.o.store.read((db) => {
       if (!node) return teamNodes(db, viewer);
-      if (node.kind === 'team') return memberNodes(db, viewer, node);
+      if (node.kind === 'team') return memberNodes(db, viewer, node, (userId) => this.o.focusingUntil(userId));
       if (node.kind === 'member') return sessionNodes(db, node);
       return [];
     });

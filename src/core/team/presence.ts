@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Clock } from '../clock';
+import { Emitter, type Disposable, type Event } from '../events';
+import type { FocusChange } from '../focus/focusService';
+import type { FocusSession } from '../focus/session';
+import { dueAt } from '../focus/timer';
+import { base64ToUuid, uuidToBase64 } from '../ids';
+import type { Logger } from '../logger';
+import { isClientError, MAX_LIST_LIMIT, type Subscription, type TrailBaseClient } from '../trailbase';
+import { toLocalId, type TeamConnection } from './teams';
+
+const presenceRow = z.object({
+  id: z.string(),
+  team: z.string(),
+  user: z.string(),
+  focusing_until: z.number().int().positive().nullable(),
+});
+
+export interface PresenceOptions {
+  connection: TeamConnection;
+  logger: Logger;
+  clock: Clock;
+  /** `focusflow.sharing.presence`: read at every change, so turning it off applies at once. */
+  enabled: () => boolean;
+  /** Follow teammates' presence live over SSE (default true). */
+  live?: boolean;
+}
+
+/**
+ * The row id of a user's presence in a team, the same on every machine, so publishing again updates
+ * the one row (REPLACE upsert) instead of tripping the server's one-row-per-member rule. A UUIDv7 in
+ * form: version and variant bits set on a hash of the two ids.
+ */
+export function presenceId(teamId: string, userId: string): string {
+  const bytes = createHash('sha256').update(`presence\n${teamId}\n${userId}`).digest().subarray(0, 16);
+  bytes[6] = 0x70 | (bytes[6] & 0x0f);
+  bytes[8] = 0x80 | (bytes[8] & 0x3f);
+  const hex = Buffer.from(bytes).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * What a focus change means for presence: focusing until the session's due time, not focusing (null),
+ * or nothing to say (undefined: breaks, changes made by another window, which publishes its own).
+ */
+export function presenceFor(change: FocusChange): number | null | undefined {
+  const s = change.session;
+  if (!s || s.kind !== 'focus') return undefined;
+  switch (change.reason) {
+    case 'started':
+    case 'resumed':
+      return dueAt(s) ?? null;
+    case 'paused':
+    case 'auto-paused':
+    case 'stopped':
+    case 'cancelled':
+    case 'completed':
+      return null;
+    default:
+      return undefined;
+  }
+}
+
+/** The focusing-until time of the session running now, or null. */
+export function presenceOf(current: FocusSession | undefined): number | null {
+  return current && current.kind === 'focus' ? (dueAt(current) ?? null) : null;
+}
+
+/**
+ * "Focusing now", opt-in. Publishes only the user's own "focusing until" in the active team while the
+ * setting is on, and removes it when it is turned off. Reads teammates' presence in the active team:
+ * only members who turned it on have a row. A server without the `presence` record API (an older
+ * server kit) answers 405; then nothing is published or shown, and the Team view shows last activity.
+ */
+export class Presence implements Disposable {
+  private readonly changes = new Emitter<void>();
+  /** Fires when teammates' presence as known here changed, or when someone's "focusing now" ran out. */
+  readonly onDidChange: Event<void> = this.changes.event;
+  private seen = new Map<string, number>();
+  private seenTeam: string | undefined;
+  /** The server that answered 405 for presence (an older server kit). */
+  private unsupportedOn: string | undefined;
+  private live: { key: string; stream: Subscription } | undefined;
+  private expiry: NodeJS.Timeout | undefined;
+  private disposed = false;
+
+  constructor(private readonly o: PresenceOptions) {}
+
+  /** Until when the user (local id) is focusing, if they share it and are focusing now. */
+  focusingUntil(userId: string): number | undefined {
+    const until = this.seen.get(userId);
+    return until !== undefined && until > this.o.clock.now() ? until : undefined;
+  }
+
+  /** Publishes the user's own presence in the active team (null: not focusing). No-op while the setting is off. */
+  async publish(focusingUntil: number | null): Promise<void> {
+    const target = this.target();
+    const team = target?.team;
+    if (!target || !team || !this.o.enabled() || this.unsupported(target.client)) return;
+    const { client, user } = target;
+    await this.quietly(client, 'publishing your focus presence', async () => {
+      await client.records('presence', z.unknown()).create({
+        id: uuidToBase64(presenceId(team, user)),
+        team: uuidToBase64(team),
+        user: uuidToBase64(user),
+        focusing_until: focusingUntil,
+      });
+      await this.refresh();
+    });
+  }
+
+  /** Removes every presence row of the user (the setting was turned off). */
+  async withdraw(): Promise<void> {
+    const target = this.target();
+    if (!target || this.unsupported(target.client)) return;
+    const api = target.client.records('presence', presenceRow);
+    await this.quietly(target.client, 'removing your focus presence', async () => {
+      const own = await api.list({ where: { user: uuidToBase64(target.user) }, limit: MAX_LIST_LIMIT });
+      for (const row of own.records) await api.delete(row.id);
+      await this.refresh();
+    });
+  }
+
+  /** Re-reads the active team's presence; fires `onDidChange` when it differs from what was known. */
+  async refresh(): Promise<void> {
+    const target = this.target();
+    const next = new Map<string, number>();
+    const team = target?.team;
+    if (target && team && !this.unsupported(target.client)) {
+      this.follow(target.client, team);
+      await this.quietly(target.client, 'reading teammates\u2019 focus presence', async () => {
+        const page = await target.client.records('presence', presenceRow).list({ where: { team: uuidToBase64(team) }, limit: MAX_LIST_LIMIT });
+        for (const row of page.records) if (row.focusing_until !== null) next.set(base64ToUuid(row.user), row.focusing_until);
+      });
+    } else {
+      this.stopLive();
+    }
+    const same = team === this.seenTeam && next.size === this.seen.size && [...next].every(([u, t]) => this.seen.get(u) === t);
+    this.seen = next;
+    this.seenTeam = team;
+    this.scheduleExpiry();
+    if (!same && !this.disposed) this.changes.fire();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.expiry);
+    this.stopLive();
+    this.changes.dispose();
+  }
+
+  private target(): { client: TrailBaseClient; team: string | undefined; user: string } | undefined {
+    const s = this.o.connection.state;
+    if (s.status !== 'connected') return undefined;
+    return { client: s.client, team: s.connection.teamId ? toLocalId(s.connection.teamId) : undefined, user: toLocalId(s.connection.userId) };
+  }
+
+  /** Live presence of the active team: each event re-reads it (events are not replayed). */
+  private follow(client: TrailBaseClient, team: string): void {
+    if (this.o.live === false) return;
+    const key = `${client.serverUrl.href} ${team}`;
+    if (this.live?.key === key) return;
+    this.live?.stream.dispose();
+    const again = () => void this.refresh();
+    const stream = client.records('presence', z.unknown()).subscribe(
+      '*',
+      {
+        onEvent: again,
+        onResync: again,
+        onError: (err) => this.o.logger.debug(`Presence stream: ${err.message}`),
+      },
+      { where: { team: uuidToBase64(team) } },
+    );
+    this.live = { key, stream };
+  }
+
+  /** Someone's "focusing now" ends at a known instant: repaint then, not on a polling timer. */
+  private scheduleExpiry(): void {
+    clearTimeout(this.expiry);
+    const now = this.o.clock.now();
+    const next = Math.min(...[...this.seen.values()].filter((t) => t > now));
+    if (!Number.isFinite(next) || this.disposed) return;
+    this.expiry = setTimeout(() => {
+      if (!this.disposed) this.changes.fire();
+    }, Math.min(next - now + 50, 2 ** 31 - 1));
+  }
+
+  private unsupported(client: TrailBaseClient): boolean {
+    return this.unsupportedOn === client.serverUrl.href;
+  }
+
+  private stopLive(): void {
+    this.live?.stream.dispose();
+    this.live = undefined;
+  }
+
+  /** Presence is best effort: a failure is logged, never shown; a server without the API turns it off. */
+  private async quietly(client: TrailBaseClient, what: string, body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+    } catch (err) {
+      if (isClientError(err) && err.kind === 'validation' && err.code === 'not-trailbase') {
+        this.unsupportedOn = client.serverUrl.href;
+        this.stopLive();
+        this.o.logger.info('This team server has no presence record API (server kit without presence.textproto): "focusing now" is not shown.');
+        return;
+      }
+      this.o.logger.warn(`Failed ${what}: ${(err as Error).message}`);
+    }
+  }
+}

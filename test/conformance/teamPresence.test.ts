@@ -1,0 +1,196 @@
+// "Focusing now" end to end: the Presence core of several signed-in users against the local server
+// running the server kit with presence.textproto merged into its config, as a team deploys it; and
+// against the kit without it (an older server), where presence quietly stays off.
+import * as assert from 'assert';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { uuidToBase64 } from '../../src/core/ids';
+import { silentLogger } from '../../src/core/logger';
+import { Store } from '../../src/core/store';
+import { ConnectionService } from '../../src/core/team/connection';
+import { Presence, presenceId } from '../../src/core/team/presence';
+import { TeamService } from '../../src/core/team/teams';
+import { TrailBaseClient, type TokenStore, type Tokens } from '../../src/core/trailbase';
+import { startTestServer, type TestServer } from '../server/harness';
+import { tempDbFile } from '../support/bundleScript';
+import { PASSWORD, uniqueEmail } from './helpers';
+
+const KIT = join(__dirname, '..', '..', 'trailbase', 'traildepot');
+
+class MemoryTokenStore implements TokenStore {
+  private tokens: Tokens | undefined;
+  async load() {
+    return this.tokens;
+  }
+  async save(tokens: Tokens | undefined) {
+    this.tokens = tokens;
+  }
+}
+
+/** The kit as a team deploys it with presence: its migrations, and presence.textproto merged into the config. */
+function depotWithPresence(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'focusflow-depot-'));
+  cpSync(join(KIT, 'migrations'), join(dir, 'migrations'), { recursive: true });
+  const config = readFileSync(join(KIT, 'config.textproto'), 'utf8') + '\n' + readFileSync(join(KIT, 'presence.textproto'), 'utf8');
+  writeFileSync(join(dir, 'config.textproto'), config);
+  return dir;
+}
+
+interface Person {
+  userId: string;
+  connection: ConnectionService;
+  teams: TeamService;
+  presence: Presence;
+  sharing: { on: boolean };
+  close(): Promise<void>;
+}
+
+async function person(server: TestServer, prefix: string): Promise<Person> {
+  const email = uniqueEmail(prefix);
+  await server.createVerifiedUser(email, PASSWORD);
+  const { store } = await Store.open({ file: tempDbFile(), logger: silentLogger });
+  const tokens = new MemoryTokenStore();
+  const clock = { now: () => Date.now() };
+  const connection = new ConnectionService({
+    store,
+    logger: silentLogger,
+    clock,
+    createClient: (serverUrl) => new TrailBaseClient({ serverUrl, tokenStore: tokens, logger: silentLogger, retry: { retries: 0 } }),
+  });
+  const { userId } = await connection.connect(server.url, email, PASSWORD);
+  const sharing = { on: false };
+  const presence = new Presence({ connection, logger: silentLogger, clock, enabled: () => sharing.on, live: false });
+  const teams = new TeamService({ store, connection, logger: silentLogger });
+  return {
+    userId,
+    connection,
+    teams,
+    presence,
+    sharing,
+    async close() {
+      presence.dispose();
+      teams.dispose();
+      connection.dispose();
+      await store.close();
+    },
+  };
+}
+
+const localId = (p: Person) => p.teams.userId as string;
+
+describe('teams: presence ("focusing now") against the local server', function () {
+  this.timeout(30_000);
+  let server: TestServer;
+  let depot: string;
+  const people: Person[] = [];
+  const join = async (prefix: string) => {
+    const p = await person(server, prefix);
+    people.push(p);
+    return p;
+  };
+
+  before(async () => {
+    depot = depotWithPresence();
+    server = await startTestServer({ args: ['--depot', depot] });
+  });
+  after(async () => {
+    for (const p of people) await p.close();
+    await server?.stop();
+    rmSync(depot, { recursive: true, force: true });
+  });
+
+  it('shows a member as focusing only after they turned sharing on, until their session ends or they stop', async () => {
+    const alice = await join('alice');
+    const bob = await join('bob');
+    const team = await alice.teams.createTeam('Presence');
+    await bob.teams.joinTeam(team.inviteCode);
+    const until = Date.now() + 25 * 60_000;
+
+    await alice.presence.publish(until);
+    await bob.presence.refresh();
+    assert.strictEqual(bob.presence.focusingUntil(localId(alice)), undefined, 'off by default: nothing was sent');
+
+    alice.sharing.on = true;
+    await alice.presence.publish(until);
+    await bob.presence.refresh();
+    assert.strictEqual(bob.presence.focusingUntil(localId(alice)), until);
+
+    await alice.presence.publish(until + 60_000);
+    await bob.presence.refresh();
+    assert.strictEqual(bob.presence.focusingUntil(localId(alice)), until + 60_000, 'the same row, updated');
+
+    await alice.presence.publish(null);
+    await bob.presence.refresh();
+    assert.strictEqual(bob.presence.focusingUntil(localId(alice)), undefined, 'paused or stopped: not focusing');
+
+    await alice.presence.publish(Date.now() + 400);
+    await bob.presence.refresh();
+    assert.ok(bob.presence.focusingUntil(localId(alice)));
+    await new Promise((r) => setTimeout(r, 500));
+    assert.strictEqual(bob.presence.focusingUntil(localId(alice)), undefined, 'a due time in the past means nothing, even unrefreshed');
+  });
+
+  it('turning sharing off deletes what was sent; leaving the team takes it away too', async () => {
+    const alice = await join('alice');
+    const bob = await join('bob');
+    const team = await alice.teams.createTeam('Withdraw');
+    await bob.teams.joinTeam(team.inviteCode);
+    bob.sharing.on = true;
+    await bob.presence.publish(Date.now() + 600_000);
+    await alice.presence.refresh();
+    assert.ok(alice.presence.focusingUntil(localId(bob)));
+
+    bob.sharing.on = false;
+    await bob.presence.withdraw();
+    const rows = await alice.connection.client?.records('presence', z.unknown()).list({});
+    assert.deepStrictEqual(rows?.records, [], 'no row left on the server');
+
+    bob.sharing.on = true;
+    await bob.presence.publish(Date.now() + 600_000);
+    await bob.teams.leaveTeam();
+    await alice.presence.refresh();
+    assert.strictEqual(alice.presence.focusingUntil(localId(bob)), undefined);
+  });
+
+  it('only team members read it, and nobody writes it for someone else or into a team they are not in', async () => {
+    const alice = await join('alice');
+    const mallory = await join('mallory');
+    const team = await alice.teams.createTeam('Guarded');
+    alice.sharing.on = true;
+    await alice.presence.publish(Date.now() + 600_000);
+
+    const api = mallory.connection.client?.records('presence', z.unknown());
+    assert.ok(api);
+    assert.deepStrictEqual((await api.list({})).records, [], 'a non-member lists nothing');
+    const forged = { id: uuidToBase64(presenceId(team.id, localId(alice))), team: uuidToBase64(team.id), user: alice.userId, focusing_until: 1 };
+    await assert.rejects(api.create(forged), /not allowed/, 'writing as alice');
+    await assert.rejects(api.create({ ...forged, id: uuidToBase64(presenceId(team.id, localId(mallory))), user: mallory.userId }), /not allowed/, 'writing into a foreign team');
+    await alice.presence.refresh();
+    assert.ok((alice.presence.focusingUntil(localId(alice)) ?? 0) > Date.now(), "alice's row is untouched");
+  });
+});
+
+describe('teams: presence on a server kit without the presence API', function () {
+  this.timeout(30_000);
+
+  it('publishes and shows nothing, and never throws', async () => {
+    const server = await startTestServer();
+    const alice = await person(server, 'alice');
+    try {
+      await alice.teams.createTeam('Older kit');
+      alice.sharing.on = true;
+      await alice.presence.publish(Date.now() + 600_000);
+      await alice.presence.refresh();
+      await alice.presence.withdraw();
+      assert.strictEqual(alice.presence.focusingUntil(localId(alice)), undefined);
+      const stats = await server.stats();
+      assert.strictEqual(stats.requests['POST /api/records/v1/presence'], 1, 'asked once; after the 405 it stops asking');
+      assert.strictEqual(stats.requests['GET /api/records/v1/presence'], undefined);
+    } finally {
+      await alice.close();
+      await server.stop();
+    }
+  });
+});
