@@ -93,7 +93,14 @@ export async function startTestServer(o: StartOptions = {}): Promise<TestServer>
   if (o.authTokenTtlSec !== undefined) base.push('--auth-token-ttl', String(o.authTokenTtlSec));
   if (o.refreshTokenTtlSec !== undefined) base.push('--refresh-token-ttl', String(o.refreshTokenTtlSec));
 
-  let { child, url } = await spawnServer([...base, '--port', '0']);
+  let started: { child: ChildProcess; url: string };
+  try {
+    started = await spawnServer([...base, '--port', '0']);
+  } catch (err) {
+    if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  let { child, url } = started;
   const port = new URL(url).port;
 
   const control = async (method: string, path: string, body?: unknown): Promise<unknown> => {
