@@ -49,6 +49,9 @@ export class App {
     this.capture = new ChangeCapture(this.db);
     this.subscriptions = new SubscriptionManager(this.db, this.capture);
     this.server = createServer((req, res) => void this.onRequest(req, res));
+    // Like hyper under TrailBase, keep idle connections open for long: a short idle timeout races
+    // clients that reuse a socket just as the server closes it, a reset TrailBase would not cause.
+    this.server.keepAliveTimeout = 120_000;
   }
 
   get url(): string {
