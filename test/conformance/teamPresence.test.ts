@@ -2,9 +2,7 @@
 // running the server kit with presence.textproto merged into its config, as a team deploys it; and
 // against the kit without it (an older server), where presence quietly stays off.
 import * as assert from 'assert';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { z } from 'zod';
 import { uuidToBase64 } from '../../src/core/ids';
 import { silentLogger } from '../../src/core/logger';
@@ -15,9 +13,8 @@ import { TeamService } from '../../src/core/team/teams';
 import { TrailBaseClient, type TokenStore, type Tokens } from '../../src/core/trailbase';
 import { startTestServer, type TestServer } from '../server/harness';
 import { tempDbFile } from '../support/bundleScript';
+import { depotWithPresence } from '../unit/team/fixtures/presenceDepot';
 import { PASSWORD, uniqueEmail } from './helpers';
-
-const KIT = join(__dirname, '..', '..', 'trailbase', 'traildepot');
 
 class MemoryTokenStore implements TokenStore {
   private tokens: Tokens | undefined;
@@ -27,15 +24,6 @@ class MemoryTokenStore implements TokenStore {
   async save(tokens: Tokens | undefined) {
     this.tokens = tokens;
   }
-}
-
-/** The kit as a team deploys it with presence: its migrations, and presence.textproto merged into the config. */
-function depotWithPresence(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'focusflow-depot-'));
-  cpSync(join(KIT, 'migrations'), join(dir, 'migrations'), { recursive: true });
-  const config = readFileSync(join(KIT, 'config.textproto'), 'utf8') + '\n' + readFileSync(join(KIT, 'presence.textproto'), 'utf8');
-  writeFileSync(join(dir, 'config.textproto'), config);
-  return dir;
 }
 
 interface Person {
