@@ -91,6 +91,7 @@ export function memberHeatmap(activity: TeamActivity, layout: ChartLayout, me: s
     role: 'img',
     'aria-label': `Focus hours per member per day: ${plural(activity.members.length, 'member')} over ${activity.days.length} days. The table below lists the same totals.`,
   });
+  const dates = activity.days.map((d) => fullDate(d.date));
   activity.members.forEach((m, row) => {
     const y = row * ROW_HEIGHT;
     const name = memberName(m);
@@ -103,7 +104,7 @@ export function memberHeatmap(activity: TeamActivity, layout: ChartLayout, me: s
         svg(
           'rect',
           { class: `cell ${shadeOf(hours)}`, x: labelWidth + i * col + 1, y: y + 1, width: Math.max(1, col - 2), height: ROW_HEIGHT - 2, rx: 2 },
-          svg('title', {}, `${name}, ${fullDate(activity.days[i].date)}: ${formatHours(hours)}`),
+          svg('title', {}, `${name}, ${dates[i]}: ${formatHours(hours)}`),
         ),
       );
     });

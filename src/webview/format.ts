@@ -29,16 +29,24 @@ export function lastActive(iso: string | null, now: number): string {
   return `${plural(Math.floor(hours / 24), 'day')} ago`;
 }
 
-const weekday = new Intl.DateTimeFormat(undefined, { weekday: 'short', timeZone: 'UTC' });
-const dayMonth = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+// Fixed English names, like the rest of the view's text; Intl formatters would cost the first paint
+// several milliseconds to load their locale data.
+function parts(date: string): { weekday: string; day: number; month: string } {
+  const d = new Date(`${date}T00:00:00.000Z`);
+  return { weekday: WEEKDAYS[d.getUTCDay()], day: d.getUTCDate(), month: MONTHS[d.getUTCMonth()] };
+}
 
 /** A YYYY-MM-DD date as "Mon" (short ranges) or "9 Mar". */
 export function dayLabel(date: string, short: boolean): string {
-  const d = new Date(`${date}T00:00:00.000Z`);
-  return short ? weekday.format(d) : dayMonth.format(d);
+  const p = parts(date);
+  return short ? p.weekday : `${p.day} ${p.month}`;
 }
 
+/** "Mon 9 Mar". */
 export function fullDate(date: string): string {
-  const d = new Date(`${date}T00:00:00.000Z`);
-  return `${weekday.format(d)} ${dayMonth.format(d)}`;
+  const p = parts(date);
+  return `${p.weekday} ${p.day} ${p.month}`;
 }

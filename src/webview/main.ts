@@ -2,7 +2,7 @@ import type { RangeDays } from '../core/activity/types';
 import { activityView } from './activityView';
 import { h } from './dom';
 import { emptyView, errorView } from './emptyView';
-import { isHostMessage, isRangeDays, type HostMessage, type WebviewMessage, type WebviewState } from './protocol';
+import { isHostMessage, isRangeDays, RENDERED_MARK, type HostMessage, type WebviewMessage, type WebviewState } from './protocol';
 import { rangeSwitch } from './rangeSwitch';
 
 interface VsCodeApi {
@@ -11,9 +11,6 @@ interface VsCodeApi {
   setState(state: WebviewState): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
-
-/** Marked once the chart (or the empty state) is in the document; the benchmark reads it. */
-export const RENDERED_MARK = 'focusflow-activity-rendered';
 
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('root') as HTMLElement;

@@ -52,6 +52,9 @@ export function isHostMessage(v: unknown): v is HostMessage {
   }
 }
 
+/** Marked once the view's content (chart or empty state) is in the document; the benchmark reads it. */
+export const RENDERED_MARK = 'focusflow-activity-rendered';
+
 /** What the webview keeps through getState/setState while the view is hidden or reloaded. */
 export interface WebviewState {
   rangeDays: RangeDays;

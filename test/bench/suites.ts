@@ -1,4 +1,5 @@
 import type { BenchResult } from './report';
+import { runActivityBench } from './activity.bench';
 import { runClientBench } from './client.bench';
 import { runExtensionBench } from './extension.bench';
 import { runServerBench } from './server.bench';
@@ -15,6 +16,7 @@ export const suites: BenchSuite[] = [
   { name: 'store', run: runStoreBench },
   { name: 'extension', run: runExtensionBench },
   { name: 'client', run: runClientBench },
+  { name: 'activity', run: runActivityBench },
   { name: 'server', run: runServerBench },
   { name: 'sync', run: runSyncBench },
 ];

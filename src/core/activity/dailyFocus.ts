@@ -12,7 +12,7 @@ export interface DailyFocus {
  * looks this far before the window, for a session that started earlier but runs into it. A focus
  * session is at most 24 hours long; only one paused for longer than the rest of this would be clipped.
  */
-const SPILL_LOOKBACK_MS = 3 * 864e5;
+export const SPILL_LOOKBACK_MS = 3 * 864e5;
 
 // The window's days arrive as one JSON parameter so each query keeps a single SQL text (and so a single
 // cached prepared statement) whatever the range and the time zone's offset changes.

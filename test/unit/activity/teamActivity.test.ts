@@ -177,6 +177,18 @@ describe('team activity aggregation', () => {
     assert.strictEqual(member(activity(30, 'Asia/Tokyo'), alice).streak_days, 75);
   });
 
+  it('ends a long streak at its first missing day, and counts a day reached only by a session from the night before', async () => {
+    const midday = (d: number) => new Date(Date.parse('2026-03-10T12:00:00.000Z') - d * 864e5).toISOString();
+    const focusDays = Array.from({ length: 60 }, (_, d) => d).filter((d) => d !== 45 && d !== 20);
+    await seed(
+      ...focusDays.map((d) => ({ userId: bob, start: midday(d), spanMinutes: 25 })),
+      // Day 20 (18 February) has no session of its own, only the end of one from 23:30 the evening before.
+      { userId: bob, start: '2026-02-17T23:30:00.000Z', spanMinutes: 60 },
+    );
+    assert.strictEqual(member(activity(7, 'UTC'), bob).streak_days, 45);
+    assert.strictEqual(member(activity(30, 'UTC'), bob).streak_days, 45);
+  });
+
   it('refuses an unknown time zone with a message naming it', () => {
     assert.throws(() => activity(7, 'Mars/Olympus_Mons'), (e: unknown) => e instanceof TimeZoneError && /Mars\/Olympus_Mons/.test(e.message));
   });

@@ -1,0 +1,117 @@
+import { getTeamActivity, type RangeDays } from '../../src/core/activity';
+import type { Store } from '../../src/core/store';
+import { RENDERED_MARK, type HostMessage } from '../../src/webview/protocol';
+import { naiveActivity } from '../unit/activity/naiveActivity';
+import { insertTeam, openTempStore, seedTeamHistory } from '../unit/activity/seed';
+import { chromiumMissing, launchChromium, preparePage, WebviewServer } from '../unit/activity/webviewPage';
+import type { BenchResult } from './report';
+
+const MEMBERS = 50;
+const SESSIONS = 100_000;
+const TIME_ZONE = 'Europe/Berlin';
+const QUERY_TARGET_MS = 50;
+const PAINT_TARGET_MS = 300;
+const PAINTED_MARK = 'bench-painted';
+
+// After the view marks its content in the DOM, the next animation frame is the one that paints it; a
+// task queued from that frame runs once it has been painted.
+const markPainted = `new PerformanceObserver((list, observer) => {
+  if (!list.getEntriesByName('${RENDERED_MARK}').length) return;
+  observer.disconnect();
+  requestAnimationFrame(() => setTimeout(() => performance.mark('${PAINTED_MARK}'), 0));
+}).observe({ entryTypes: ['mark'] });`;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function timed(runs: number, fn: () => unknown): number {
+  fn(); // first run prepares the statements and warms the JIT, as the view's first paint would once
+  return median(Array.from({ length: runs }, () => {
+    const t = performance.now();
+    fn();
+    return performance.now() - t;
+  }));
+}
+
+async function seededTeam(o: { everyDay: boolean }): Promise<{ store: Store; team: string; now: number }> {
+  const store = await openTempStore();
+  const now = Date.now();
+  const team = await store.write((db) => {
+    const team = insertTeam(db, 'Bench Team');
+    seedTeamHistory(db, { teamId: team, members: MEMBERS, sessions: SESSIONS, now, everyDay: o.everyDay });
+    return team;
+  });
+  return { store, team, now };
+}
+
+function queryFigures(store: Store, team: string, now: number, label: string, rangeDays: RangeDays): BenchResult {
+  const query = timed(15, () => store.read((db) => getTeamActivity(db, { teamId: team, rangeDays, now, timeZone: TIME_ZONE })));
+  const naive = timed(3, () => store.read((db) => naiveActivity(db, team, rangeDays, now, TIME_ZONE)));
+  return {
+    group: 'activity',
+    name: `team activity ${rangeDays} days, ${MEMBERS} members, ${SESSIONS / 1000}k sessions${label}`,
+    value: query,
+    unit: 'ms',
+    baseline: { name: 'all rows in JS', value: naive },
+    target: `< ${QUERY_TARGET_MS} ms`,
+    ok: query < QUERY_TARGET_MS,
+  };
+}
+
+/** Milliseconds from navigation start until the view's content has been painted, per fresh page load. */
+async function firstPaint(reply: HostMessage, runs: number): Promise<number> {
+  const server = new WebviewServer();
+  await server.start();
+  const browser = await launchChromium();
+  try {
+    const times: number[] = [];
+    for (let i = 0; i <= runs; i++) {
+      const page = await browser.newPage({ viewport: { width: 380, height: 900 } });
+      await preparePage(page, { theme: 'dark', replies: { 7: reply, 30: reply } });
+      await page.addInitScript(markPainted);
+      await page.goto(`${server.origin}/`);
+      await page.waitForFunction((mark) => performance.getEntriesByName(mark).length > 0, PAINTED_MARK);
+      // The first load also pays for the browser's own start-up: not counted.
+      if (i > 0) times.push(await page.evaluate((mark) => performance.getEntriesByName(mark)[0].startTime, PAINTED_MARK));
+      await page.close();
+    }
+    return median(times);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+export async function runActivityBench(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const history = await seededTeam({ everyDay: false });
+  results.push(queryFigures(history.store, history.team, history.now, '', 30));
+  results.push(queryFigures(history.store, history.team, history.now, '', 7));
+  const activity = history.store.read((db) => getTeamActivity(db, { teamId: history.team, rangeDays: 30, now: history.now, timeZone: TIME_ZONE }));
+  await history.store.close();
+
+  // Worst case for streaks: everyone focused every day, so each streak is followed back a whole year.
+  const streaky = await seededTeam({ everyDay: true });
+  results.push(queryFigures(streaky.store, streaky.team, streaky.now, ', everyone on a year-long streak', 30));
+  await streaky.store.close();
+
+  const missing = chromiumMissing();
+  if (missing) {
+    console.error(`activity: webview first paint not measured: ${missing}`);
+    return results;
+  }
+  const paint = await firstPaint({ type: 'activity', activity, me: null }, 7);
+  const emptyPaint = await firstPaint({ type: 'empty', reason: 'disconnected', rangeDays: 30 }, 7);
+  results.push({
+    group: 'activity',
+    name: `webview first paint, 30 days × ${MEMBERS} members (headless Chromium)`,
+    value: paint,
+    unit: 'ms',
+    baseline: { name: 'same page, empty state', value: emptyPaint },
+    target: `< ${PAINT_TARGET_MS} ms`,
+    ok: paint < PAINT_TARGET_MS,
+  });
+  return results;
+}
