@@ -33,8 +33,10 @@ export function isUuidV7(v: unknown): boolean {
   return isUuid(v) && ((v as Buffer)[6] >> 4) === 7;
 }
 
+const PADDING = ['', '===', '==', '='];
 export function toB64(bytes: Buffer): string {
-  return bytes.toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+  const s = bytes.toString('base64url');
+  return s + PADDING[s.length % 4];
 }
 
 /** Strict url-safe base64 with canonical padding, as Rust's BASE64_URL_SAFE decodes it. */

@@ -53,11 +53,25 @@ export function sqlToJson(v: unknown): unknown {
 /** A stored row as TrailBase returns it: hidden `_` columns dropped, BLOBs base64. */
 export function rowToJson(schema: TableSchema, row: Record<string, unknown>, excluded: string[] = []): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const c of schema.columns) {
-    if (c.name.startsWith('_') || excluded.includes(c.name)) continue;
-    out[c.name] = sqlToJson(row[c.name]);
+  for (const name of visibleColumns(schema, excluded)) {
+    const v = row[name];
+    out[name] = typeof v === 'string' || typeof v === 'number' || v === null ? v : sqlToJson(v);
   }
   return out;
+}
+
+// Several APIs may serve one table with different excluded columns, hence the second key.
+const visible = new WeakMap<TableSchema, Map<string, string[]>>();
+function visibleColumns(schema: TableSchema, excluded: string[]): string[] {
+  let bySchema = visible.get(schema);
+  if (!bySchema) visible.set(schema, (bySchema = new Map()));
+  const key = excluded.join('\u0000');
+  let names = bySchema.get(key);
+  if (!names) {
+    names = schema.columns.map((c) => c.name).filter((n) => !n.startsWith('_') && !excluded.includes(n));
+    bySchema.set(key, names);
+  }
+  return names;
 }
 
 /** Request body → {column: value} for known columns only. */
