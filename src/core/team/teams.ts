@@ -296,8 +296,8 @@ export class TeamService {
     throw new TeamError('not-connected', 'Connect to your team server first (FocusFlow: Connect to Team Server).');
   }
 
-  /** The named team (either id spelling) or the active one. */
-  private teamOf(teamId: string | undefined): string {
+  /** The named team (either id spelling) or the active one; refuses with the next step when there is none. */
+  teamOf(teamId: string | undefined): string {
     if (teamId !== undefined) return toLocalId(teamId);
     const active = this.activeTeamId;
     if (active) return active;

@@ -78,6 +78,7 @@ export function registerTeam(d: TeamDeps): TeamRegistration {
     presence.onDidChange(() => tree.refresh()),
     d.connection.onDidChange(() => {
       refresh();
+      fillEmails();
       // The active team may have changed: show its presence, and publish ours there.
       void presence.refresh();
       publishCurrent();

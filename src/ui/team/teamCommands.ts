@@ -43,7 +43,7 @@ export function registerTeamCommands(teams: TeamService, feedback: Feedback): vs
         if (!(err instanceof TeamError)) throw err;
         feedback.logger.info(`Refused: ${err.message}`);
         const steps = nextSteps[err.code] ?? [];
-        void vscode.window.showWarningMessage(`FocusFlow: ${err.message}`, ...steps.map((s) => s.label)).then((picked) => {
+        void vscode.window.showWarningMessage(`FocusFlow: ${shown(err.message)}`, ...steps.map((s) => s.label)).then((picked) => {
           const step = steps.find((s) => s.label === picked);
           if (step) void vscode.commands.executeCommand(step.command);
         });
@@ -64,7 +64,7 @@ export function registerTeamCommands(teams: TeamService, feedback: Feedback): vs
           }));
         if (name === undefined) return undefined;
         const team = await teams.createTeam(name);
-        offerCopy(`FocusFlow: created "${team.name}"; you are its owner. Teammates join with the invite code ${team.inviteCode}.`, team.inviteCode);
+        offerCopy(`FocusFlow: created "${shown(team.name)}"; you are its owner. Teammates join with the invite code ${team.inviteCode}.`, team.inviteCode);
         return team;
       }),
 
@@ -80,7 +80,7 @@ export function registerTeamCommands(teams: TeamService, feedback: Feedback): vs
           }));
         if (code === undefined) return undefined;
         const team = await teams.joinTeam(code);
-        void vscode.window.showInformationMessage(`FocusFlow: you joined "${team.name}" as ${team.role.toLowerCase()}. It is now your active team.`);
+        void vscode.window.showInformationMessage(`FocusFlow: you joined "${shown(team.name)}" as ${team.role.toLowerCase()}. It is now your active team.`);
         return team;
       }),
 
@@ -88,31 +88,30 @@ export function registerTeamCommands(teams: TeamService, feedback: Feedback): vs
       run<string>(async () => {
         const { teamId, inviteCode } = await teams.inviteCode(text(arg, 'teamId'));
         await vscode.env.clipboard.writeText(inviteCode);
-        void vscode.window.showInformationMessage(`FocusFlow: invite code of "${nameOf(teams, teamId)}" copied (${inviteCode}).`);
+        void vscode.window.showInformationMessage(`FocusFlow: invite code of "${shown(nameOf(teams, teamId))}" copied (${inviteCode}).`);
         return inviteCode;
       }),
 
     'focusflow.rotateInviteCode': (arg) =>
       run<string>(async () => {
         const { teamId, inviteCode } = await teams.rotateInviteCode(text(arg, 'teamId'));
-        offerCopy(`FocusFlow: "${nameOf(teams, teamId)}" has a new invite code, ${inviteCode}. The old one no longer works.`, inviteCode);
+        offerCopy(`FocusFlow: "${shown(nameOf(teams, teamId))}" has a new invite code, ${inviteCode}. The old one no longer works.`, inviteCode);
         return inviteCode;
       }),
 
     'focusflow.leaveTeam': (arg) =>
       run(async () => {
-        const teamId = text(arg, 'teamId') ?? teams.activeTeamId;
-        const name = teamId ? nameOf(teams, teamId) : 'your team';
+        const teamId = teams.teamOf(text(arg, 'teamId'));
         if (!confirmed(arg)) {
           const answer = await vscode.window.showWarningMessage(
-            `Leave "${name}"? You stop seeing the team. Sessions you already shared stay visible to it; to join again you need a current invite code.`,
+            `Leave "${shown(nameOf(teams, teamId))}"? You stop seeing the team. Sessions you already shared stay visible to it; to join again you need a current invite code.`,
             { modal: true },
             'Leave Team',
           );
           if (answer !== 'Leave Team') return undefined;
         }
         const left = await teams.leaveTeam(teamId);
-        void vscode.window.showInformationMessage(`FocusFlow: you left "${left.name}".`);
+        void vscode.window.showInformationMessage(`FocusFlow: you left "${shown(left.name)}".`);
         return left;
       }),
 
@@ -132,7 +131,7 @@ export function registerTeamCommands(teams: TeamService, feedback: Feedback): vs
         const role = (isNode(arg) ? undefined : text(arg, 'role')) ?? (await pickRole(teams, picked));
         if (role === undefined) return undefined;
         const updated = await teams.changeMemberRole(picked.target, role);
-        void vscode.window.showInformationMessage(`FocusFlow: ${updated.email ?? 'the member'} is now ${updated.role.toLowerCase()}.`);
+        void vscode.window.showInformationMessage(`FocusFlow: ${shown(updated.email ?? 'the member')} is now ${updated.role.toLowerCase()}.`);
         return updated;
       }),
 
@@ -141,7 +140,7 @@ export function registerTeamCommands(teams: TeamService, feedback: Feedback): vs
         const picked = await memberTarget(teams, arg, 'Remove Member');
         if (!picked) return undefined;
         if (!confirmed(arg)) {
-          const who = picked.member?.email ?? 'this member';
+          const who = shown(picked.member?.email ?? 'this member');
           const answer = await vscode.window.showWarningMessage(
             `Remove ${who} from the team? They stop seeing it at once; sessions they shared stay visible to the team.`,
             { modal: true },
@@ -150,7 +149,7 @@ export function registerTeamCommands(teams: TeamService, feedback: Feedback): vs
           if (answer !== 'Remove') return undefined;
         }
         const removed = await teams.removeMember(picked.target);
-        void vscode.window.showInformationMessage(`FocusFlow: ${removed.email ?? 'the member'} was removed from the team.`);
+        void vscode.window.showInformationMessage(`FocusFlow: ${shown(removed.email ?? 'the member')} was removed from the team.`);
         return removed;
       }),
   };
@@ -177,6 +176,14 @@ function nameOf(teams: TeamService, teamId: string): string {
   return teams.teams().find((t) => t.id === teamId)?.name ?? 'the team';
 }
 
+/**
+ * Names come from other people. Notifications render `[text](link)` as a link and quick picks render
+ * `$(name)` as an icon; a zero-width space between the characters shows the same text without either.
+ */
+function shown(text: string): string {
+  return text.replace(/\]\(/g, ']\u200b(').replace(/\$\(/g, '$\u200b(');
+}
+
 function offerCopy(message: string, inviteCode: string): void {
   void vscode.window.showInformationMessage(message, 'Copy').then((picked) => {
     if (picked) void vscode.env.clipboard.writeText(inviteCode);
@@ -188,7 +195,7 @@ async function pickTeam(teams: TeamService): Promise<string | undefined> {
   const list = await teams.refreshMyTeams().catch(() => teams.teams());
   if (list.length === 0) throw new TeamError('no-team', 'You are not in a team yet. Create one or join one with an invite code.');
   const picked = await vscode.window.showQuickPick(
-    list.map((t) => ({ label: t.name, description: `${t.role}${t.active ? ' · active' : ''}`, teamId: t.id })),
+    list.map((t) => ({ label: shown(t.name), description: `${t.role}${t.active ? ' · active' : ''}`, teamId: t.id })),
     { title: 'FocusFlow: Switch Active Team', placeHolder: 'Shared sessions and the Activity view follow the active team' },
   );
   return picked?.teamId;
@@ -219,7 +226,7 @@ async function memberTarget(teams: TeamService, arg: unknown, title: string): Pr
     throw new TeamError('forbidden', myRole === 'Member' ? 'Only owners and admins manage members. Ask an owner of the team.' : 'There is nobody in the team your role lets you manage.');
   }
   const picked = await vscode.window.showQuickPick(
-    choices.map((m) => ({ label: m.email ?? `User ${m.user_id.slice(0, 8)}`, description: m.role, member: m })),
+    choices.map((m) => ({ label: shown(m.email ?? `User ${m.user_id.slice(0, 8)}`), description: m.role, member: m })),
     { title: `FocusFlow: ${title}`, placeHolder: 'Which member?' },
   );
   return picked && { target: { teamId: picked.member.team_id, memberId: picked.member.id }, member: picked.member, myRole };
@@ -231,7 +238,7 @@ async function pickRole(teams: TeamService, picked: PickedMember): Promise<Membe
   if (roles.length === 0) throw new TeamError('forbidden', 'Your role does not let you change this member’s role. Ask an owner of the team.');
   const choice = await vscode.window.showQuickPick(
     roles.map((r) => ({ label: r, description: r === current ? 'current role' : roleHint[r], role: r })),
-    { title: `FocusFlow: Change the role of ${picked.member?.email ?? 'this member'}` },
+    { title: `FocusFlow: Change the role of ${shown(picked.member?.email ?? 'this member')}` },
   );
   return choice?.role;
 }
