@@ -24,15 +24,16 @@ function prng(seed: number): () => number {
 }
 
 const FAULTS: Faults = {
-  errorRate: 0.12,
+  errorRate: 0.2,
   errorStatus: 500,
-  rateLimit: { every: 9, retryAfterSeconds: 0 },
-  dropBeforeCommit: 0.12,
-  dropAfterCommit: 0.12,
+  rateLimit: { every: 6, retryAfterSeconds: 0 },
+  dropBeforeCommit: 0.15,
+  dropAfterCommit: 0.15,
 };
 const TARGET_FAULTS = 1_000;
-const MAX_CHAOS_MS = 40_000;
-const RESTART_EVERY_MS = 5_000;
+// The chaos ends as soon as the target is reached (about 30 s here); the cap only bounds a very slow machine.
+const MAX_CHAOS_MS = 90_000;
+const RESTART_EVERY_MS = 6_000;
 
 interface FaultCount {
   serverErrors: number;
@@ -85,7 +86,7 @@ function localView(m: Machine): Map<string, Shared> {
 }
 
 describe('sync convergence under injected faults (two machines, one team, the local server)', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   const seed = Number(process.env.FOCUSFLOW_SEED ?? Math.floor(Math.random() * 2 ** 31));
   let server: TestServer | undefined;
   const machines: Machine[] = [];
@@ -170,7 +171,7 @@ describe('sync convergence under injected faults (two machines, one team, the lo
       let lastRestart = started;
       while (injected(count) < TARGET_FAULTS && Date.now() - started < MAX_CHAOS_MS) {
         await step();
-        if (random() < 0.1) void pick([a, b]).engine.sync('test', { explicit: random() < 0.5 });
+        if (random() < 0.5) void pick([a, b]).engine.sync('test', { explicit: random() < 0.2 });
         if (Date.now() - lastRestart > RESTART_EVERY_MS) {
           await srv.restart();
           count.restarts++;
