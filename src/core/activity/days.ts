@@ -101,3 +101,8 @@ export function localDaysBefore(date: string, count: number, timeZone: string): 
 export function defaultTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
+
+/** Milliseconds from `nowMs` until the next local day begins. */
+export function msUntilNextLocalDay(nowMs: number, timeZone: string = defaultTimeZone()): number {
+  return lastLocalDays(nowMs, 1, timeZone)[0].endMs - nowMs;
+}

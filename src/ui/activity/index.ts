@@ -5,14 +5,25 @@ import { registerTeamActivityCommand } from './command';
 import { ACTIVITY_VIEW_ID, ActivityViewProvider, type ActivitySources } from './provider';
 
 export interface ActivityDeps extends ActivitySources {
-  /** The sync engine's "data changed" event (teams, members or shared sessions changed locally). */
-  onDidChangeData: Event<unknown>;
+  /**
+   * Events after which the view repaints: the sync engine's `onDidChangeData` (pulled teams, members,
+   * shared sessions) and the team service's `onDidChange` (created, joined, switched, left).
+   */
+  dataChanges: readonly Event<unknown>[];
   feedback: Feedback;
+}
+
+/** One event that fires whenever any of `events` does. */
+function anyOf(events: readonly Event<unknown>[]): Event<unknown> {
+  return (listener) => {
+    const subscriptions = events.map((event) => event(listener));
+    return { dispose: () => subscriptions.forEach((s) => s.dispose()) };
+  };
 }
 
 /** The Activity webview view and the `focusflow.getTeamActivity` command, for the composition root. */
 export function registerActivity(deps: ActivityDeps): vscode.Disposable {
-  const provider = new ActivityViewProvider(deps, deps.onDidChangeData);
+  const provider = new ActivityViewProvider(deps, anyOf(deps.dataChanges));
   return vscode.Disposable.from(
     provider,
     vscode.window.registerWebviewViewProvider(ACTIVITY_VIEW_ID, provider),

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { RangeDays } from '../../core/activity';
+import { msUntilNextLocalDay, type RangeDays } from '../../core/activity';
 import type { Event } from '../../core/events';
 import type { Logger } from '../../core/logger';
 import type { Store } from '../../core/store';
@@ -30,6 +30,8 @@ export class ActivityViewProvider implements vscode.WebviewViewProvider, vscode.
   /** A range asked for before the webview was up; it wins over the one the webview remembers. */
   private requestedRange: RangeDays | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** "Today" turns into "yesterday" at midnight with no data change: the view repaints then. */
+  private midnight: ReturnType<typeof setTimeout> | undefined;
   private stale = false;
   private readonly subscriptions: { dispose(): unknown }[] = [];
 
@@ -116,6 +118,8 @@ export class ActivityViewProvider implements vscode.WebviewViewProvider, vscode.
     }
     this.stale = false;
     void view.webview.postMessage(this.message());
+    if (this.midnight) clearTimeout(this.midnight);
+    this.midnight = setTimeout(() => this.refresh(), msUntilNextLocalDay(Date.now()) + 1000);
   }
 
   private message(): HostMessage {
@@ -129,6 +133,7 @@ export class ActivityViewProvider implements vscode.WebviewViewProvider, vscode.
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.midnight) clearTimeout(this.midnight);
     this.subscriptions.forEach((s) => s.dispose());
   }
 }
