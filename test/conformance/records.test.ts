@@ -63,6 +63,20 @@ describe('conformance: record APIs with the official client', function () {
     await assert.rejects(api.create({ ...record, id: clientId() }), isStatus(400));
   });
 
+  it('a retried team create or join keeps one team, one owner and one membership', async () => {
+    const id = clientId();
+    await alice.client.records('teams').create({ id, name: 'Retried' });
+    await alice.client.records('teams').create({ id, name: 'Retried' });
+    const owners = await alice.client.records('members').list({ filters: [{ column: 'team', value: id }] });
+    assert.deepEqual((owners.records as Row[]).map((m) => m.role), ['owner']);
+    const code = String(((await alice.client.records('teams').read(id)) as Row).invite_code);
+    const joinId = clientId();
+    await bob.client.records('join_requests').create({ id: joinId, invite_code: code });
+    await bob.client.records('join_requests').create({ id: joinId, invite_code: code });
+    const members = await alice.client.records('members').list({ filters: [{ column: 'team', value: id }], count: true });
+    assert.equal(members.total_count, 2);
+  });
+
   it('bulk-creates an array in one request and returns the ids in order', async () => {
     const records = Array.from({ length: 50 }, (_, i) => sessionRecord(team, bob, 100 + i));
     const ids = await bob.client.records('shared_sessions').createBulk(records);
