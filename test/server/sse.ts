@@ -24,6 +24,7 @@ interface Subscriber {
   expectedSeq: number;
   outSeq: number;
   pending: Candidate[];
+  awaitingDrain: boolean;
   closed: boolean;
 }
 
@@ -46,7 +47,7 @@ export class SubscriptionManager {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const sub: Subscriber = {
       api, user, res, filter, recordPk: recordPk as Buffer | number | undefined,
-      candidateSeq: 0, expectedSeq: 0, outSeq: 0, pending: [], closed: false,
+      candidateSeq: 0, expectedSeq: 0, outSeq: 0, pending: [], awaitingDrain: false, closed: false,
     };
     this.subs.add(sub);
     const keepAlive = setInterval(() => res.write(':\n\n'), KEEP_ALIVE_MS);
@@ -95,7 +96,13 @@ export class SubscriptionManager {
       }
       this.deliver(sub, c.change);
     }
-    if (!sub.closed && sub.pending.length > 0) sub.res.once('drain', () => this.pump(sub));
+    if (!sub.closed && sub.pending.length > 0 && !sub.awaitingDrain) {
+      sub.awaitingDrain = true;
+      sub.res.once('drain', () => {
+        sub.awaitingDrain = false;
+        this.pump(sub);
+      });
+    }
   }
 
   private deliver(sub: Subscriber, change: Change): void {
