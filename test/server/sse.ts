@@ -18,7 +18,7 @@ interface Subscriber {
   api: RecordApi;
   user: User | undefined;
   recordPk?: Buffer | number;
-  filter?: { sql: string; params: WhereClause['params'] };
+  filter?: { stmt: ReturnType<Db['prepare']>; params: WhereClause['params'] };
   res: ServerResponse;
   candidateSeq: number;
   expectedSeq: number;
@@ -40,7 +40,7 @@ export class SubscriptionManager {
       if (tree) {
         const where = buildWhere(tree, api.schema.columns);
         const cols = api.schema.columns.map((c) => `:${c.placeholder} AS "${c.name}"`).join(', ');
-        filter = { sql: `SELECT 1 FROM (SELECT ${cols}) AS _ROW_ WHERE ${where.sql}`, params: where.params };
+        filter = { stmt: this.db.prepare(`SELECT 1 FROM (SELECT ${cols}) AS _ROW_ WHERE ${where.sql}`), params: where.params };
       }
     }
     this.capture.watch(api.schema);
@@ -110,7 +110,7 @@ export class SubscriptionManager {
     if (sub.filter) {
       const params: Record<string, SqlValue> = { ...sub.filter.params };
       for (const c of sub.api.schema.columns) params[c.placeholder] = row[c.name] ?? null;
-      if (!this.db.prepare(sub.filter.sql).get(params)) return;
+      if (!sub.filter.stmt.get(params)) return;
     }
     if (!sub.api.canSeeChange(sub.user, row)) {
       if (sub.recordPk === undefined) return; // table subscriptions silently skip invisible rows
