@@ -93,7 +93,6 @@ export class App {
       }
       const req: Req = { method, path: url.pathname, search: url.searchParams, headers: raw.headers, body };
       const reply = this.route(req, res);
-      this.subscriptions.publish(this.capture.drain());
       if (!reply) return; // a streaming reply (SSE) owns the response
       if (decision.dropAfterCommit) {
         raw.socket.destroy();
@@ -107,6 +106,10 @@ export class App {
         console.error(err);
         send(res, { status: 500, empty: true });
       }
+    } finally {
+      // Also after a failed request: a transaction without `transaction: true` keeps what it did
+      // before the failing operation, and subscribers must hear of it.
+      this.publishChanges();
     }
   }
 
