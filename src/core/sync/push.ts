@@ -54,63 +54,89 @@ class Stop extends Error {
 export async function pushQueue(o: PushOptions): Promise<PushResult> {
   const batchSize = Math.max(1, Math.min(o.batchSize, MAX_TRANSACTION_OPS));
   const concurrency = o.concurrency ?? 2;
-  const windowSize = batchSize * (o.windowBatches ?? 200);
-  // Every store write persists the whole file, so results are recorded in a few large writes that
-  // overlap the requests still going out, instead of one write per batch.
-  const recordEvery = batchSize * 50;
+  // Every store write persists the whole file and holds the event loop while it serialises, so the
+  // queue is read and results are recorded in a few large writes that overlap requests in flight. The
+  // first take is small so requests start at once.
+  const firstTake = batchSize * concurrency * 2;
+  const takeSize = batchSize * (o.windowBatches ?? 200);
+  const recordEvery = batchSize * 100;
   const result: PushResult = { acknowledged: 0, failed: 0, retrying: 0 };
-  const recordings: Promise<void>[] = [];
-  const recordNow = (outcomes: Outcome[]): void => {
-    if (outcomes.length === 0) return;
-    recordings.push(
+
+  /** Taken from the queue and not yet recorded: their rows are still pending, so a later take skips them. */
+  const taken = new Set<string>();
+  const ready: QueuedOp[] = [];
+  let exhausted = false;
+  let stopTaking = false;
+  let stopped: Failure | undefined;
+  let refilling: Promise<void> | undefined;
+  let unrecorded: Outcome[] = [];
+  const writes: Promise<void>[] = [];
+
+  const refill = (n: number): Promise<void> =>
+    (refilling ??= o.store
+      .write((db) => {
+        o.onWindow?.(db);
+        const want = taken.size + n;
+        const rows = o.queue.takeBatch(db, o.clock.now(), want);
+        return { fresh: rows.filter((op) => !taken.has(op.id)), last: rows.length < want };
+      })
+      .then(({ fresh, last }) => {
+        for (const op of fresh) taken.add(op.id);
+        ready.push(...fresh);
+        if (last || fresh.length === 0) exhausted = true;
+      })
+      .finally(() => (refilling = undefined)));
+
+  const flush = (): void => {
+    if (unrecorded.length === 0) return;
+    const outcomes = unrecorded;
+    unrecorded = [];
+    writes.push(
       o.store.write((db) => record(o.queue, db, outcomes)).then((r) => {
         result.acknowledged += r.acknowledged;
         result.failed += r.failed;
         result.retrying += r.retrying;
+        for (const x of outcomes) taken.delete(x.op.id);
       }),
     );
   };
-  for (;;) {
-    const window = await o.store.write((db) => {
-      o.onWindow?.(db);
-      return o.queue.takeBatch(db, o.clock.now(), windowSize);
-    });
-    if (window.length === 0) break;
-    const batches: QueuedOp[][] = [];
-    for (let i = 0; i < window.length; i += batchSize) batches.push(window.slice(i, i + batchSize));
 
-    let unrecorded: Outcome[] = [];
-    let stopped: Failure | undefined;
-    let transient = false;
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (!stopped && next < batches.length) {
-        const batch = batches[next++];
-        try {
-          const outcomes = await sendBatch(o, batch);
-          if (outcomes.some((x) => !x.ok && x.failure.kind !== 'permanent')) transient = true;
-          unrecorded.push(...outcomes);
-          if (unrecorded.length >= recordEvery) {
-            recordNow(unrecorded);
-            unrecorded = [];
-          }
-        } catch (err) {
-          if (err instanceof Stop) stopped ??= err.failure;
-          else throw err;
-        }
+  const worker = async (): Promise<void> => {
+    while (!stopped) {
+      const canTake = !exhausted && !stopTaking;
+      if (canTake && ready.length < batchSize * concurrency * 2) {
+        const refilled = refill(takeSize);
+        if (ready.length === 0) await refilled;
       }
-    };
-    try {
-      await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
-    } finally {
-      recordNow(unrecorded);
-      await Promise.all(recordings.splice(0));
+      if (ready.length === 0) {
+        if (refilling) await refilling;
+        else if (exhausted || stopTaking) return;
+        continue;
+      }
+      const batch = ready.splice(0, batchSize);
+      try {
+        const outcomes = await sendBatch(o, batch);
+        // A transient failure leaves the head of the queue waiting for its next attempt: what is already
+        // taken still goes out, nothing more is taken.
+        if (outcomes.some((x) => !x.ok && x.failure.kind !== 'permanent')) stopTaking = true;
+        unrecorded.push(...outcomes);
+        if (unrecorded.length >= recordEvery) flush();
+      } catch (err) {
+        if (err instanceof Stop) stopped ??= err.failure;
+        else throw err;
+      }
     }
-    if (stopped) return { ...result, stopped };
-    // A transient failure left the head of the queue waiting for its next attempt; the rest waits behind it.
-    if (transient || window.length < windowSize) break;
+  };
+
+  try {
+    await refill(firstTake);
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    await refilling;
+    flush();
+    await Promise.all(writes);
   }
-  return result;
+  return stopped ? { ...result, stopped } : result;
 }
 
 function record(queue: SyncQueue, db: SqlDb, outcomes: readonly Outcome[]): Omit<PushResult, 'stopped'> {
