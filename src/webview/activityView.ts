@@ -1,4 +1,4 @@
-import type { MemberActivity, TeamActivity } from '../core/activity/types';
+import { MAX_STREAK_DAYS, type MemberActivity, type TeamActivity } from '../core/activity/types';
 import { chartLayout, memberHeatmap, teamBars } from './chart';
 import { h } from './dom';
 import { formatHours, lastActive, memberName, plural } from './format';
@@ -32,7 +32,7 @@ function streaks(a: TeamActivity, me: string | null): HTMLElement {
       'ol',
       { class: 'streaks' },
       ...going.map((m) =>
-        h('li', {}, h('span', { class: 'streak-name' }, nameWithYou(m, me)), h('span', { class: 'streak-days' }, plural(m.streak_days, 'day'))),
+        h('li', {}, h('span', { class: 'streak-name' }, nameWithYou(m, me)), h('span', { class: 'streak-days' }, m.streak_days >= MAX_STREAK_DAYS ? `${MAX_STREAK_DAYS}+ days` : plural(m.streak_days, 'day'))),
       ),
     ),
   );

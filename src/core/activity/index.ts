@@ -1,4 +1,4 @@
 export { getTeamActivity } from './teamActivity';
 export { TimeZoneError, defaultTimeZone, msUntilNextLocalDay } from './days';
-export { MAX_STREAK_DAYS } from './streaks';
+export { MAX_STREAK_DAYS } from './types';
 export type { DayActivity, MemberActivity, RangeDays, TeamActivity, TeamActivityQuery } from './types';

@@ -1,9 +1,10 @@
 import type { SqlDb } from '../store/sqlDb';
 import { SPILL_LOOKBACK_MS } from './dailyFocus';
 import { localDaysBefore, type LocalDay } from './days';
+import { MAX_STREAK_DAYS } from './types';
 
-/** Streaks are counted up to a year back; a longer one shows as this many days. */
-export const MAX_STREAK_DAYS = 366;
+/** Today plus the cap: a streak ending yesterday can reach the cap too. */
+const LOOKBACK_DAYS = MAX_STREAK_DAYS + 1;
 
 /** Earlier days are fetched in blocks: most streaks that outlast the range end within the first. */
 const FIRST_BLOCK_DAYS = 30;
@@ -75,8 +76,8 @@ export function streakDays(
   let before = window[0].date;
   let counted = window.length;
   let blockDays = FIRST_BLOCK_DAYS;
-  while (open.length > 0 && counted < MAX_STREAK_DAYS) {
-    const block = localDaysBefore(before, Math.min(blockDays, MAX_STREAK_DAYS - counted), timeZone);
+  while (open.length > 0 && counted < LOOKBACK_DAYS) {
+    const block = localDaysBefore(before, Math.min(blockDays, LOOKBACK_DAYS - counted), timeZone);
     const runs = runsBack(db, teamId, block, open);
     open = open.filter((user) => {
       const run = runs.get(user) ?? 0;
@@ -85,7 +86,8 @@ export function streakDays(
     });
     before = block[0].date;
     counted += block.length;
-    blockDays = MAX_STREAK_DAYS;
+    blockDays = LOOKBACK_DAYS;
   }
+  for (const [user, days] of streaks) streaks.set(user, Math.min(days, MAX_STREAK_DAYS));
   return streaks;
 }

@@ -2,6 +2,12 @@ import type { MemberRole } from '../models/member';
 
 export type RangeDays = 7 | 30;
 
+/**
+ * Streaks are followed back this many days at most; a member at the cap shows as "100+ days". This
+ * bounds the query when a whole team has focused every day for months.
+ */
+export const MAX_STREAK_DAYS = 100;
+
 export interface TeamActivityQuery {
   teamId: string;
   rangeDays: RangeDays;
@@ -23,7 +29,7 @@ export interface MemberActivity {
   /** Focus hours per day, aligned with `TeamActivity.days`. */
   daily_hours: number[];
   today_hours: number;
-  /** Consecutive days with focus, ending today or yesterday; 0 when neither had any. */
+  /** Consecutive days with focus, ending today or yesterday; 0 when neither had any; at most MAX_STREAK_DAYS. */
   streak_days: number;
 }
 

@@ -1,4 +1,5 @@
 import { localDate } from '../../../src/core/activity/days';
+import { MAX_STREAK_DAYS } from '../../../src/core/activity/types';
 import type { SqlDb } from '../../../src/core/store';
 
 /**
@@ -92,11 +93,11 @@ export function naiveActivity(db: SqlDb, teamId: string, rangeDays: number, now:
     sessions.set(user, days.map((d) => startsByDate.get(user)?.get(d) ?? 0));
     let i = (focus.get(dates[0]) ?? 0) > 0 ? 0 : 1;
     let streak = 0;
-    while (i < Math.min(dates.length, 367) && (focus.get(dates[i]) ?? 0) > 0) {
+    while (i < dates.length && (focus.get(dates[i]) ?? 0) > 0) {
       streak++;
       i++;
     }
-    streaks.set(user, Math.min(streak, 366));
+    streaks.set(user, Math.min(streak, MAX_STREAK_DAYS));
   }
   return { days, seconds, sessions, streaks, lastActive };
 }

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { getTeamActivity, TimeZoneError, type RangeDays, type TeamActivity } from '../../../src/core/activity';
+import { getTeamActivity, MAX_STREAK_DAYS, TimeZoneError, type RangeDays, type TeamActivity } from '../../../src/core/activity';
 import type { Store } from '../../../src/core/store';
 import { insertMember, insertSession, insertTeam, openTempStore, type SessionSeed } from './seed';
 
@@ -187,6 +187,12 @@ describe('team activity aggregation', () => {
     );
     assert.strictEqual(member(activity(7, 'UTC'), bob).streak_days, 45);
     assert.strictEqual(member(activity(30, 'UTC'), bob).streak_days, 45);
+  });
+
+  it('stops counting a streak at the cap, also when it ends yesterday', async () => {
+    const days = Array.from({ length: MAX_STREAK_DAYS + 20 }, (_, d) => d + 1);
+    await seed(...days.map((d) => ({ userId: alice, start: new Date(NOW - d * 864e5).toISOString(), spanMinutes: 25 })));
+    assert.strictEqual(member(activity(7, 'UTC'), alice).streak_days, MAX_STREAK_DAYS);
   });
 
   it('refuses an unknown time zone with a message naming it', () => {
