@@ -67,6 +67,7 @@ export class SyncEngine implements Disposable {
   private readonly subscriptions: Disposable[] = [];
   private running: Promise<SyncRunResult> | undefined;
   private again: Promise<SyncRunResult> | undefined;
+  private againExplicit = false;
   private syncing = false;
   private offlineReason: string | undefined;
   private lastRunError: string | undefined;
@@ -115,9 +116,10 @@ export class SyncEngine implements Disposable {
    */
   sync(reason: string, o: { explicit?: boolean } = {}): Promise<SyncRunResult> {
     if (this.running) {
+      this.againExplicit ||= o.explicit === true;
       this.again ??= this.running.then(
-        () => this.startRun(reason, o.explicit === true),
-        () => this.startRun(reason, o.explicit === true),
+        () => this.startRun(reason, this.againExplicit),
+        () => this.startRun(reason, this.againExplicit),
       );
       return this.again;
     }
@@ -174,6 +176,7 @@ export class SyncEngine implements Disposable {
 
   private startRun(reason: string, explicit: boolean): Promise<SyncRunResult> {
     this.again = undefined;
+    this.againExplicit = false;
     const run = this.run(reason, explicit).finally(() => {
       if (this.running === run) this.running = undefined;
     });
