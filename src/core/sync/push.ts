@@ -18,8 +18,10 @@ export interface PushOptions {
   batchSize: number;
   /** Requests in flight at once (the server applies writes one at a time; two keep it busy). */
   concurrency?: number;
-  /** Batches taken per store write. */
+  /** Batches taken per store write (after a small first one). */
   windowBatches?: number;
+  /** Batches whose results are recorded per store write. */
+  recordBatches?: number;
   /** Runs inside each write that takes a window (the engine renews its lease there). */
   onWindow?: (db: SqlDb) => void;
 }
@@ -59,7 +61,7 @@ export async function pushQueue(o: PushOptions): Promise<PushResult> {
   // first take is small so requests start at once.
   const firstTake = batchSize * concurrency * 2;
   const takeSize = batchSize * (o.windowBatches ?? 200);
-  const recordEvery = batchSize * 100;
+  const recordEvery = batchSize * (o.recordBatches ?? 100);
   const result: PushResult = { acknowledged: 0, failed: 0, retrying: 0 };
 
   /** Taken from the queue and not yet recorded: their rows are still pending, so a later take skips them. */
@@ -132,7 +134,7 @@ export async function pushQueue(o: PushOptions): Promise<PushResult> {
     await refill(firstTake);
     await Promise.all(Array.from({ length: concurrency }, worker));
   } finally {
-    await refilling;
+    await refilling?.catch(() => undefined);
     flush();
     await Promise.all(writes);
   }
