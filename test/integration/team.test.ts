@@ -60,9 +60,10 @@ describe('Team view in a real VS Code host', function () {
   });
 
   after(async () => {
+    if (!server) return; // skipped before anything was set up
     await command('focusflow.disconnectTeam', { force: true });
     bob?.dispose();
-    await server?.stop();
+    await server.stop();
   });
 
   it('not connected: only the Connect welcome applies, and the view is empty', async () => {
