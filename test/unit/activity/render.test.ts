@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
-import { getTeamActivity, type RangeDays } from '../../../src/core/activity';
+import { getTeamActivity, MAX_STREAK_DAYS, type RangeDays } from '../../../src/core/activity';
 import type { HostMessage } from '../../../src/webview/protocol';
 import { insertMember, insertSession, insertTeam, openTempStore } from './seed';
 import { chromiumMissing, launchChromium, preparePage, watchPage, WebviewServer, type PageSetup, type PageWatch } from './webviewPage';
@@ -167,6 +167,16 @@ describe('activity webview in headless Chromium', function () {
     const sent = await page.evaluate(() => (window as unknown as { __sent: unknown[] }).__sent);
     assert.deepStrictEqual(sent.at(-1), { type: 'run', command: 'focusflow.connectTeam' });
     await page.screenshot({ path: path.join(ARTIFACTS, 'activity-dark-disconnected.png'), fullPage: true });
+    await assertClosedRoom(page, watch);
+    await page.close();
+  });
+
+  it('shows a streak at the cap as "100+ days"', async () => {
+    const long = structuredClone(replies[7]) as Extract<HostMessage, { type: 'activity' }>;
+    long.activity.members[0].streak_days = MAX_STREAK_DAYS;
+    const { page, watch } = await open({ theme: 'light', replies: { 7: long } });
+    await page.getByRole('heading', { name: 'Platform Team' }).waitFor();
+    assert.strictEqual(await page.locator('.streaks li').first().locator('.streak-days').innerText(), `${MAX_STREAK_DAYS}+ days`);
     await assertClosedRoom(page, watch);
     await page.close();
   });
