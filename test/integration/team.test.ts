@@ -36,6 +36,18 @@ async function teammate(server: TestServer, email: string): Promise<TrailBaseCli
 
 const newId = () => uuidToBase64(uuidv7());
 
+/** Keeps sending `commands` to the quick pick until the command that opened it resolves. */
+async function answerQuickPick<T>(pending: Thenable<T>, commands: string[]): Promise<T> {
+  let settled = false;
+  const result = Promise.resolve(pending).finally(() => (settled = true));
+  const deadline = Date.now() + 10_000;
+  while (!settled && Date.now() < deadline) {
+    for (const c of commands) await vscode.commands.executeCommand(c);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return result;
+}
+
 describe('Team view in a real VS Code host', function () {
   this.timeout(30_000);
   let server: TestServer;
@@ -45,7 +57,7 @@ describe('Team view in a real VS Code host', function () {
   const email = (who: string) => `it-team-${who}-${Date.now()}-${++run}@example.com`;
   const keys = () => view.contextKeys();
   const items = (parent?: TeamViewItem) => view.items(parent);
-  const command = <T>(id: string, arg: unknown) => vscode.commands.executeCommand<T | undefined>(id, arg);
+  const command = <T>(id: string, arg?: unknown) => vscode.commands.executeCommand<T | undefined>(id, arg);
 
   before(async function () {
     const { api } = await activateExtension();
@@ -143,7 +155,11 @@ describe('Team view in a real VS Code host', function () {
     // The palette hides the command, and the server refuses it anyway: a message, no exception, no change.
     assert.strictEqual(await command('focusflow.rotateInviteCode', {}), undefined);
 
-    const back = await command<TeamSummary>('focusflow.switchTeam', { teamId: other.node.kind === 'team' ? other.node.teamId : '' });
+    // Switching back through the quick pick of the user's teams: the active one is listed first.
+    const back = await answerQuickPick(command<TeamSummary>('focusflow.switchTeam'), [
+      'workbench.action.quickOpenSelectNext',
+      'workbench.action.acceptSelectedQuickOpenItem',
+    ]);
     assert.strictEqual(back?.name, HOSTILE);
     assert.strictEqual(keys()['focusflow.canManageTeam'], true);
     assert.strictEqual(items()[0].contextValue, 'team.owner.manageable.active');
