@@ -4,6 +4,7 @@ import { pullChanges } from '../../src/core/sync/pull';
 import { shareSession, unshareSession, updateSharedSession } from '../../src/core/sync/sharing';
 import { createEntityRegistry } from '../../src/core/models';
 import { silentLogger } from '../../src/core/logger';
+import { Store } from '../../src/core/store';
 import { startTestServer, type TestServer } from '../server/harness';
 import { completedSessions, createTeam, joinTeam, machine, remoteShared, userAccount, type Machine } from './syncFixtures';
 import type { ConflictStrategy } from '../../src/core/sync/conflict';
@@ -155,6 +156,35 @@ describe('sync engine against the local TrailBase-compatible server', function (
     const two = await shareSession(a.sharing, { sessionId: second, teamId: team.id, userId: a.userId });
     await a.engine.sync('test');
     await arrived(two.localId)();
+  });
+
+  it('a 503 backs the change off (persisted in the file); being unreachable charges nothing and the server coming back triggers a run', async () => {
+    const file = tempDbFile();
+    const a = await on(alice.email, { file, backoff: { baseMs: 60_000, capMs: 60_000 }, probe: { baseMs: 100, capMs: 300 }, client: { retry: { retries: 0 } } });
+    const [s1] = await completedSessions(a.store, 1, Date.parse('2026-09-01T08:00:00.000Z'));
+    await shareSession(a.sharing, { sessionId: s1, teamId: team.id, userId: a.userId });
+    const row = () => a.store.read((db) => db.get<{ retry_count: number; next_attempt_at: number; last_error: string | null }>('SELECT retry_count, next_attempt_at, last_error FROM sync_queue'));
+
+    await server.setFaults({ errorRate: 1, errorStatus: 503, paths: '^/api/records' });
+    const failed = await a.engine.sync('test');
+    assert.deepStrictEqual([failed.synced, failed.pending, failed.failed], [0, 1, 0]);
+    assert.strictEqual(row()?.retry_count, 1);
+    assert.ok((row()?.next_attempt_at ?? 0) > Date.now() + 1_000, 'the next attempt waits');
+    await server.clearFaults();
+    const reopened = await Store.open({ file, logger: silentLogger });
+    const persisted = reopened.store.read((db) => db.get<{ next_attempt_at: number }>('SELECT next_attempt_at FROM sync_queue'));
+    await reopened.store.close();
+    assert.strictEqual(persisted?.next_attempt_at, row()?.next_attempt_at, 'the backoff is in the file');
+    assert.strictEqual((await a.engine.sync('timer')).synced, 0, 'a timer run respects the backoff');
+
+    await server.setFaults({ dropBeforeCommit: 1, paths: '^/api/(records|transaction)' });
+    const offline = await a.engine.sync('test', { explicit: true });
+    assert.strictEqual(offline.synced, 0);
+    assert.strictEqual(a.engine.status().indicator.state, 'offline');
+    assert.strictEqual(row()?.retry_count, 1, 'being offline is not an attempt');
+    await server.clearFaults();
+    for (let i = 0; i < 100 && a.engine.status().indicator.state !== 'up-to-date'; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.strictEqual(a.engine.status().indicator.state, 'up-to-date', 'the probe saw the server back and a run sent the change');
   });
 
   it('refuses a share into a team the user does not belong to at once, keeping the server\'s reason', async () => {

@@ -70,6 +70,7 @@ export class SyncEngine implements Disposable {
   private againExplicit = false;
   private syncing = false;
   private offlineReason: string | undefined;
+  private offlineSince = 0;
   private lastRunError: string | undefined;
   private lastStatusKey = '';
   private timer: NodeJS.Timeout | undefined;
@@ -83,7 +84,11 @@ export class SyncEngine implements Disposable {
     this.lease = new SyncLease(o.store, o.clock, uuidv7(o.clock.now()));
     this.subscriptions.push(
       o.connection.onDidChange((state) => this.onConnection(state)),
-      o.store.onDidChange(() => this.emitStatus()),
+      o.store.onDidChange(() => {
+        // Another window completed a sync since we went offline: the server is reachable.
+        if (this.offlineReason && (this.stats().lastSyncAt ?? 0) > this.offlineSince) this.backOnline();
+        this.emitStatus();
+      }),
     );
     this.onConnection(o.connection.state);
   }
@@ -191,7 +196,11 @@ export class SyncEngine implements Disposable {
     if (explicit) {
       await this.o.store.write((db) => db.run(`UPDATE sync_queue SET next_attempt_at = 0 WHERE status = 'pending' AND next_attempt_at > 0`));
     }
-    if (!(await this.lease.acquire())) return this.result(0, 0, 'Another VS Code window is syncing right now.');
+    if (!(await this.lease.acquire())) {
+      // Keep probing while offline: the other window's run may fail too, or finish long before ours would.
+      if (this.offlineReason) this.goOffline(client, this.offlineReason);
+      return this.result(0, 0, 'Another VS Code window is syncing right now.');
+    }
     const settings = this.o.settings();
     const queue = this.queue();
     this.syncing = true;
@@ -265,6 +274,7 @@ export class SyncEngine implements Disposable {
   }
 
   private goOffline(client: TrailBaseClient, reason: string): void {
+    if (!this.offlineReason) this.offlineSince = this.o.clock.now();
     this.offlineReason = reason;
     this.emitStatus();
     if (this.probeTimer) return;
@@ -273,13 +283,12 @@ export class SyncEngine implements Disposable {
     this.probeTimer = setTimeout(() => {
       this.probeTimer = undefined;
       if (this.disposed || this.o.connection.state.status !== 'connected' || this.o.connection.state.client !== client) return;
+      // Failures are only forgotten after a whole run succeeds: a server that answers the probe but still
+      // fails the run keeps being probed less and less often.
+      this.probeFailures++;
       client.status().then(
-        () => {
-          this.probeFailures = 0;
-          void this.sync('server reachable again');
-        },
+        () => void this.sync('server reachable again'),
         (err: unknown) => {
-          this.probeFailures++;
           this.goOffline(client, classifyFailure(err).kind === 'offline' ? reason : classifyFailure(err).message);
         },
       );
