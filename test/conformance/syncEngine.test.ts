@@ -248,3 +248,31 @@ describe('sync engine against the local TrailBase-compatible server', function (
     });
   }
 });
+
+describe('sync engine against the demo server (npm run dev-server -- --demo)', function () {
+  this.timeout(30_000);
+  let server: TestServer;
+  before(async () => (server = await startTestServer({ args: ['--demo'] })));
+  after(async () => server?.stop());
+
+  it('pulls the demo team with its members and sessions, and shares a new session into it', async () => {
+    const a = await machine(server, 'alice@example.com', undefined, { password: 'focusflow-demo' });
+    try {
+      const first = await a.engine.sync('test');
+      assert.ok(!first.error, first.error);
+      const team = a.store.read((db) => db.get<{ id: string; name: string }>('SELECT id, name FROM teams'));
+      assert.strictEqual(team?.name, 'Demo Team');
+      assert.strictEqual(a.store.read((db) => db.get<{ n: number }>('SELECT count(*) AS n FROM members'))?.n, 2);
+      assert.strictEqual(localShared(a).length, 12);
+
+      const [sessionId] = await completedSessions(a.store, 1, Date.now() - 3_600_000);
+      const shared = await shareSession(a.sharing, { sessionId, teamId: team.id, userId: a.userId });
+      const result = await a.engine.sync('test');
+      assert.deepStrictEqual([result.synced, result.failed, result.pending], [1, 0, 0]);
+      assert.strictEqual(localShared(a).length, 13);
+      assert.strictEqual(localShared(a).find((r) => r.id === shared.localId)?.sync_status, 'synced');
+    } finally {
+      await a.close();
+    }
+  });
+});

@@ -35,6 +35,7 @@ export interface MachineOptions {
   subscribe?: boolean;
   client?: Partial<TrailBaseClientOptions>;
   clock?: Clock;
+  password?: string;
 }
 
 export interface Machine {
@@ -77,7 +78,7 @@ export async function machine(server: TestServer, email: string, teamId: string 
     ...(o.probe ? { probe: o.probe } : {}),
     subscribe: o.subscribe ?? false,
   });
-  const conn = await connection.connect(server.url, email, PASSWORD);
+  const conn = await connection.connect(server.url, email, o.password ?? PASSWORD);
   if (teamId) await connection.setActiveTeam(teamId);
   await engine.idle();
   const sharing: SharingContext = { store, clock, queue: () => engine.queue() };
