@@ -108,6 +108,32 @@ describe('Sharing and sync in a real VS Code host', function () {
     assert.ok((stats?.synced ?? 0) >= 1 && typeof stats?.lastSyncAt === 'number', `stats after a sync: ${JSON.stringify(stats)}`);
   });
 
+  it('shows offline while the server drops connections and recovers by itself; follows the status bar mode', async () => {
+    const sessionId = await completedFocusSession();
+    const teamId = await newTeam(clients[0]);
+    await server.setFaults({ dropBeforeCommit: 1, paths: '^/api/records' });
+    await command('focusflow.shareSession', { sessionId, teamId });
+    try {
+      const result = await command<{ synced: number; failed: number; pending: number }>('focusflow.syncNow', {});
+      assert.deepStrictEqual(result, { synced: 0, failed: 0, pending: 1 }, 'offline: nothing charged, nothing lost');
+      await waitFor('the offline indicator', () => indicator()?.text === '$(debug-disconnect) Offline');
+    } finally {
+      await server.clearFaults();
+    }
+    await waitFor('back online by itself', () => indicator()?.text === '$(check) Synced', { timeoutMs: 20_000 });
+
+    const config = vscode.workspace.getConfiguration('focusflow');
+    try {
+      await config.update('statusBar.mode', 'icon', vscode.ConfigurationTarget.Global);
+      await waitFor('icon only', () => indicator()?.text === '$(check)');
+      await config.update('statusBar.mode', 'hidden', vscode.ConfigurationTarget.Global);
+      await waitFor('hidden', () => indicator()?.text === undefined);
+    } finally {
+      await config.update('statusBar.mode', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitFor('full again', () => indicator()?.text === '$(check) Synced');
+  });
+
   it('turns to failed with the server\'s reason when the server refuses a share, and clears on request', async () => {
     const stranger = `it-sync-stranger-${stamp}@example.com`;
     await server.createVerifiedUser(stranger, PASSWORD);
