@@ -9,7 +9,8 @@ describe('local server: config.textproto', function () {
   it('reads the kit\'s config: every API, its ACLs, rules and switches', () => {
     const config = loadServerConfig(join(__dirname, '..', '..', 'trailbase', 'traildepot', 'config.textproto'));
     assert.equal(config.enableRecordTransactions, true);
-    assert.deepEqual(config.recordApis.map((a) => a.name), ['teams', 'members', 'join_requests', 'shared_sessions', 'team_activity']);
+    const names = config.recordApis.map((a) => a.name);
+    for (const name of ['teams', 'members', 'join_requests', 'shared_sessions', 'team_activity']) assert.ok(names.includes(name), name);
     const sessions = config.recordApis.find((a) => a.name === 'shared_sessions');
     assert.equal(sessions?.conflictResolution, 'REPLACE');
     assert.equal(sessions?.enableSubscriptions, true);
