@@ -18,6 +18,9 @@ import { createLogger } from './ui/logger';
 import { connectCommandIds, registerConnectCommands } from './ui/team/connectCommands';
 import { SecretTokenStore } from './ui/team/secretTokenStore';
 import { registerSync } from './ui/sync';
+import { syncCommandIds } from './ui/sync/commands';
+import { registerTeam, type TeamViewProbe } from './ui/team';
+import { teamCommandIds } from './ui/team/teamCommands';
 import { registerUnavailableCommands } from './ui/unavailable';
 
 /** What `activate()` resolves to: enough for the integration tests to find and observe the extension. */
@@ -32,6 +35,8 @@ export interface FocusFlowApi {
   connectionStatus(): 'disconnected' | 'connected' | 'signed-out' | 'unavailable';
   /** The sync indicator's text (undefined while hidden) and every text it showed, oldest first. */
   syncIndicator(): { text: string | undefined; history: readonly string[] } | undefined;
+  /** The Team view's rows and context keys: VS Code offers no API to read a tree view. */
+  teamView(): TeamViewProbe | undefined;
 }
 
 /** The parts of the context activation uses; tests re-activate the module with just these. */
@@ -66,8 +71,16 @@ class Composition {
           : `FocusFlow could not open its database ${dbPath} (${(err as Error).message}). Reinstall the extension or reload the window; details are in the FocusFlow log.`;
       logger.error(reason);
       showErrorWithLog(feedback, reason);
-      this.add(registerUnavailableCommands([...focusCommandIds, ...connectCommandIds], feedback, reason));
-      return { storagePath, dbPath, logPath, statusBarText: () => undefined, connectionStatus: () => 'unavailable', syncIndicator: () => undefined };
+      this.add(registerUnavailableCommands([...focusCommandIds, ...connectCommandIds, ...syncCommandIds, ...teamCommandIds], feedback, reason));
+      return {
+        storagePath,
+        dbPath,
+        logPath,
+        statusBarText: () => undefined,
+        connectionStatus: () => 'unavailable',
+        syncIndicator: () => undefined,
+        teamView: () => undefined,
+      };
     }
 
     const { store, recovered } = opened;
@@ -103,6 +116,7 @@ class Composition {
     );
     this.add(registerConnectCommands(connections, feedback));
     const sync = this.add(registerSync({ store, connection: connections, focus, logger, feedback }));
+    const team = this.add(registerTeam({ store, connection: connections, syncedData: sync.engine.onDidChangeData, focus, logger, feedback }));
     // Not awaited: reading the keychain can take a while on some desktops, and nothing here needs it yet.
     void connections.restore().catch((err: unknown) => logger.error(`Could not restore the team connection: ${(err as Error).message}`));
 
@@ -114,6 +128,7 @@ class Composition {
       statusBarText: () => statusBar.visibleText(),
       connectionStatus: () => connections.state.status,
       syncIndicator: () => ({ text: sync.indicatorText(), history: sync.indicatorHistory() }),
+      teamView: () => team.view,
     };
   }
 
@@ -158,6 +173,7 @@ const api: FocusFlowApi = {
   statusBarText: () => (current ? latest?.statusBarText() : undefined),
   connectionStatus: () => (current ? (latest?.connectionStatus() ?? 'unavailable') : 'unavailable'),
   syncIndicator: () => (current ? latest?.syncIndicator() : undefined),
+  teamView: () => (current ? latest?.teamView() : undefined),
 };
 
 function requireLatest(): FocusFlowApi {

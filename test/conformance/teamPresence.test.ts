@@ -1,5 +1,5 @@
 // "Focusing now" end to end: the Presence core of several signed-in users against the local server
-// running the server kit with presence.textproto merged into its config, as a team deploys it; and
+// running the server kit, presence included, as a team deploys it; and
 // against the kit without it (an older server), where presence quietly stays off.
 import * as assert from 'assert';
 import { rmSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { TeamService } from '../../src/core/team/teams';
 import { TrailBaseClient, type TokenStore, type Tokens } from '../../src/core/trailbase';
 import { startTestServer, type TestServer } from '../server/harness';
 import { tempDbFile } from '../support/bundleScript';
-import { depotWithPresence } from '../unit/team/fixtures/presenceDepot';
+import { depotWithoutPresence } from '../unit/team/fixtures/presenceDepot';
 import { PASSWORD, uniqueEmail } from './helpers';
 
 class MemoryTokenStore implements TokenStore {
@@ -71,7 +71,6 @@ const localId = (p: Person) => p.teams.userId as string;
 describe('teams: presence ("focusing now") against the local server', function () {
   this.timeout(30_000);
   let server: TestServer;
-  let depot: string;
   const people: Person[] = [];
   const join = async (prefix: string) => {
     const p = await person(server, prefix);
@@ -80,13 +79,11 @@ describe('teams: presence ("focusing now") against the local server', function (
   };
 
   before(async () => {
-    depot = depotWithPresence();
-    server = await startTestServer({ args: ['--depot', depot] });
+    server = await startTestServer();
   });
   after(async () => {
     for (const p of people) await p.close();
     await server?.stop();
-    rmSync(depot, { recursive: true, force: true });
   });
 
   it('shows a member as focusing only after they turned sharing on, until their session ends or they stop', async () => {
@@ -164,7 +161,8 @@ describe('teams: presence on a server kit without the presence API', function ()
   this.timeout(30_000);
 
   it('publishes and shows nothing, and never throws', async () => {
-    const server = await startTestServer();
+    const depot = depotWithoutPresence();
+    const server = await startTestServer({ args: ['--depot', depot] });
     const alice = await person(server, 'alice');
     try {
       await alice.teams.createTeam('Older kit');
@@ -179,6 +177,7 @@ describe('teams: presence on a server kit without the presence API', function ()
     } finally {
       await alice.close();
       await server.stop();
+      rmSync(depot, { recursive: true, force: true });
     }
   });
 });

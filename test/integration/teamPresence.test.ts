@@ -2,7 +2,6 @@
 // nothing is sent until the setting is on; then a focus session started here reaches a teammate, a
 // teammate's reaches the Team view without any command, and turning the setting off deletes ours.
 import * as assert from 'assert';
-import { rmSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { z } from 'zod';
 import { base64ToUuid, uuidToBase64, uuidv7 } from '../../src/core/ids';
@@ -13,7 +12,7 @@ import { TrailBaseClient, type TokenStore, type Tokens } from '../../src/core/tr
 import type { FocusFlowApi } from '../../src/extension';
 import type { TeamViewProbe } from '../../src/ui/team';
 import { startTestServer, type TestServer } from '../server/harness';
-import { depotWithPresence } from '../unit/team/fixtures/presenceDepot';
+
 import { activateExtension, waitFor } from './helpers';
 
 const PASSWORD = 'focusflow-it-password';
@@ -33,7 +32,6 @@ const presenceRow = z.object({ user: z.string(), focusing_until: z.number().null
 describe('Team presence in a real VS Code host', function () {
   this.timeout(30_000);
   let server: TestServer;
-  let depot: string;
   let view: TeamViewProbe;
   let bob: TrailBaseClient;
   const settings = () => vscode.workspace.getConfiguration('focusflow');
@@ -47,8 +45,7 @@ describe('Team presence in a real VS Code host', function () {
       this.skip();
     }
     view = probe;
-    depot = depotWithPresence();
-    server = await startTestServer({ args: ['--depot', depot] });
+    server = await startTestServer();
     await command('focusflow.disconnectTeam', { force: true });
   });
 
@@ -59,7 +56,6 @@ describe('Team presence in a real VS Code host', function () {
     await command('focusflow.disconnectTeam', { force: true });
     bob?.dispose();
     await server.stop();
-    rmSync(depot, { recursive: true, force: true });
   });
 
   it('sends nothing while off; once on, shares only the due time, shows a teammate focusing, and deletes ours when off', async () => {

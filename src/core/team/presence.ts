@@ -203,7 +203,7 @@ export class Presence implements Disposable {
       if (isClientError(err) && err.kind === 'validation' && err.code === 'not-trailbase') {
         this.unsupportedOn = client.serverUrl.href;
         this.stopLive();
-        this.o.logger.info('This team server has no presence record API (server kit without presence.textproto): "focusing now" is not shown.');
+        this.o.logger.info('This team server has no presence record API (an older server kit without the presence entry in its config): "focusing now" is not shown.');
         return;
       }
       this.o.logger.warn(`Failed ${what}: ${(err as Error).message}`);

@@ -1,7 +1,7 @@
 -- "Focusing now", opt-in per member (the extension's `focusflow.sharing.presence`, off by default).
 -- A member who turned it on writes one row per team: until when their current focus session runs,
 -- or NULL when they are not focusing. Nothing else (no label, no activity) is stored. Only members
--- of the team read it (record API `presence`, see presence.textproto beside config.textproto).
+-- of the team read it (record API `presence` in config.textproto).
 --
 -- A row saying "focusing until T" stops meaning anything at T by itself, so a client that goes
 -- offline mid-session never leaves a teammate shown as focusing forever.
