@@ -72,9 +72,12 @@ export function teamBars(activity: TeamActivity, layout: ChartLayout): SVGSVGEle
   return chart;
 }
 
-/** Cuts a name to what fits the label column (about 7 px a character at the chart's 11 px). */
+/**
+ * Cuts a name to what fits the label column. Measuring text would cost a layout per name; 8 px a
+ * character is on the wide side for the chart's 11 px in the fonts VS Code uses.
+ */
 function shortened(name: string, labelWidth: number): string {
-  const fits = Math.max(4, Math.floor((labelWidth - 8) / 7.2));
+  const fits = Math.max(4, Math.floor((labelWidth - 8) / 8));
   return name.length > fits ? `${name.slice(0, fits - 1)}…` : name;
 }
 
@@ -97,7 +100,8 @@ export function memberHeatmap(activity: TeamActivity, layout: ChartLayout, me: s
     const name = memberName(m);
     const label = m.user_id === me ? `${name} (you)` : name;
     chart.append(
-      svg('text', { class: 'name', x: labelWidth - 6, y: y + ROW_HEIGHT / 2 + 4, 'text-anchor': 'end' }, shortened(label, labelWidth), svg('title', {}, label)),
+      // Left-aligned: should a name still run long, it runs into the cells instead of off the view.
+      svg('text', { class: 'name', x: 2, y: y + ROW_HEIGHT / 2 + 4 }, shortened(label, labelWidth), svg('title', {}, label)),
     );
     m.daily_hours.forEach((hours, i) => {
       chart.append(

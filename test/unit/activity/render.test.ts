@@ -99,6 +99,13 @@ describe('activity webview in headless Chromium', function () {
       assert.match(await page.getByRole('group', { name: 'Last 7 days' }).innerText(), /session/);
       assert.ok(await page.locator('table.members').getByText('alice@example.com (you)').isVisible());
       assert.ok(await page.locator('.streaks li').count() > 0, 'streaks listed');
+      const overlaps = await page.evaluate(() => {
+        const firstCell = (document.querySelector('.heatmap rect.cell') as SVGRectElement).x.baseVal.value;
+        return Array.from(document.querySelectorAll<SVGTextElement>('.heatmap text.name'))
+          .filter((t) => t.getBBox().x < 0 || t.getBBox().x + t.getBBox().width > firstCell)
+          .map((t) => t.textContent);
+      });
+      assert.deepStrictEqual(overlaps, [], 'names fit their column');
       // Theme colours reach the page: the chart's bars take charts-blue from the theme variables.
       const barFill = await page.locator('.bars rect.bar').first().evaluate((el) => getComputedStyle(el).fill);
       const expected = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--vscode-charts-blue').trim());
