@@ -110,5 +110,7 @@ describe('conformance: bad input', function () {
   it('a method a route does not have is 405', async () => {
     const res = await raw(server, '/api/records/v1/shared_sessions', { method: 'PUT', token: token(alice) });
     assert.equal(res.status, 405);
+    assert.equal((await raw(server, '/api/auth/v1/login')).status, 405);
+    assert.equal((await raw(server, '/api/auth/v1/no_such_route')).status, 404);
   });
 });

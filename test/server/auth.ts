@@ -47,7 +47,8 @@ export class AuthApi {
     if (confirm && req.method === 'GET') {
       return this.users.verify(confirm[1]) ? text('email verified') : text('Invalid verification code', 400);
     }
-    throw new HttpError(404);
+    const known = ['login', 'register', 'refresh', 'logout', 'status', 'verify_email/trigger'];
+    throw new HttpError(known.includes(route) || confirm ? 405 : 404);
   }
 
   private mint(user: UserRow): { auth_token: string; csrf_token: string } {
