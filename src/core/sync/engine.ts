@@ -131,6 +131,11 @@ export class SyncEngine implements Disposable {
     return this.startRun(reason, o.explicit === true);
   }
 
+  /** A run nobody awaits: its failure (e.g. the store closing under it) goes to the log, not the void. */
+  private kick(reason: string): void {
+    this.sync(reason).catch((err: unknown) => this.o.logger.warn(`Sync run (${reason}) failed: ${(err as Error).message}`));
+  }
+
   /** Asks for a run after `delayMs` unless one is already due sooner. */
   schedule(reason: string, delayMs: number): void {
     if (this.disposed) return;
@@ -141,7 +146,7 @@ export class SyncEngine implements Disposable {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.timerDue = Infinity;
-      void this.sync(reason);
+      this.kick(reason);
     }, Math.max(0, delayMs));
   }
 
@@ -287,7 +292,7 @@ export class SyncEngine implements Disposable {
       // fails the run keeps being probed less and less often.
       this.probeFailures++;
       client.status().then(
-        () => void this.sync('server reachable again'),
+        () => this.kick('server reachable again'),
         (err: unknown) => {
           this.goOffline(client, classifyFailure(err).kind === 'offline' ? reason : classifyFailure(err).message);
         },
@@ -320,7 +325,7 @@ export class SyncEngine implements Disposable {
       const reason = this.live?.account === account ? 'active team changed' : 'connected';
       this.stopLive();
       this.live = { key, account, client: state.client, streams: teamId && this.o.subscribe !== false ? this.follow(state.client, teamId) : [] };
-      void this.sync(reason);
+      this.kick(reason);
     }
     this.emitStatus();
   }
