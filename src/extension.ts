@@ -17,6 +17,7 @@ import { FocusTicker } from './ui/focus/ticker';
 import { createLogger } from './ui/logger';
 import { connectCommandIds, registerConnectCommands } from './ui/team/connectCommands';
 import { SecretTokenStore } from './ui/team/secretTokenStore';
+import { registerActivity } from './ui/activity';
 import { registerSync } from './ui/sync';
 import { syncCommandIds } from './ui/sync/commands';
 import { registerTeam, type TeamViewProbe } from './ui/team';
@@ -37,6 +38,8 @@ export interface FocusFlowApi {
   syncIndicator(): { text: string | undefined; history: readonly string[] } | undefined;
   /** The Team view's rows and context keys: VS Code offers no API to read a tree view. */
   teamView(): TeamViewProbe | undefined;
+  /** How many times the Activity webview reported ready, and what it was last sent. */
+  activityView(): { readyMessages: number; lastDelivered: unknown } | undefined;
 }
 
 /** The parts of the context activation uses; tests re-activate the module with just these. */
@@ -71,7 +74,7 @@ class Composition {
           : `FocusFlow could not open its database ${dbPath} (${(err as Error).message}). Reinstall the extension or reload the window; details are in the FocusFlow log.`;
       logger.error(reason);
       showErrorWithLog(feedback, reason);
-      this.add(registerUnavailableCommands([...focusCommandIds, ...connectCommandIds, ...syncCommandIds, ...teamCommandIds], feedback, reason));
+      this.add(registerUnavailableCommands([...focusCommandIds, ...connectCommandIds, ...syncCommandIds, ...teamCommandIds, 'focusflow.getTeamActivity'], feedback, reason));
       return {
         storagePath,
         dbPath,
@@ -80,6 +83,7 @@ class Composition {
         connectionStatus: () => 'unavailable',
         syncIndicator: () => undefined,
         teamView: () => undefined,
+        activityView: () => undefined,
       };
     }
 
@@ -117,6 +121,10 @@ class Composition {
     this.add(registerConnectCommands(connections, feedback));
     const sync = this.add(registerSync({ store, connection: connections, focus, logger, feedback }));
     const team = this.add(registerTeam({ store, connection: connections, syncedData: sync.engine.onDidChangeData, focus, logger, feedback }));
+    // store.onDidChange too: windows that do not hold the sync lease learn of pulled rows through the file.
+    const activityView = this.add(
+      registerActivity({ extensionUri: context.extensionUri, store, connection: connections, logger, feedback, dataChanges: [sync.engine.onDidChangeData, store.onDidChange] }),
+    );
     // Not awaited: reading the keychain can take a while on some desktops, and nothing here needs it yet.
     void connections.restore().catch((err: unknown) => logger.error(`Could not restore the team connection: ${(err as Error).message}`));
 
@@ -129,6 +137,7 @@ class Composition {
       connectionStatus: () => connections.state.status,
       syncIndicator: () => ({ text: sync.indicatorText(), history: sync.indicatorHistory() }),
       teamView: () => team.view,
+      activityView: () => activityView.probe,
     };
   }
 
@@ -174,6 +183,7 @@ const api: FocusFlowApi = {
   connectionStatus: () => (current ? (latest?.connectionStatus() ?? 'unavailable') : 'unavailable'),
   syncIndicator: () => (current ? latest?.syncIndicator() : undefined),
   teamView: () => (current ? latest?.teamView() : undefined),
+  activityView: () => (current ? latest?.activityView() : undefined),
 };
 
 function requireLatest(): FocusFlowApi {

@@ -22,13 +22,14 @@ function anyOf(events: readonly Event<unknown>[]): Event<unknown> {
 }
 
 /** The Activity webview view and the `focusflow.getTeamActivity` command, for the composition root. */
-export function registerActivity(deps: ActivityDeps): vscode.Disposable {
+export function registerActivity(deps: ActivityDeps): vscode.Disposable & { probe: ActivityViewProvider['probe'] } {
   const provider = new ActivityViewProvider(deps, anyOf(deps.dataChanges));
-  return vscode.Disposable.from(
+  const registration = vscode.Disposable.from(
     provider,
     vscode.window.registerWebviewViewProvider(ACTIVITY_VIEW_ID, provider),
     registerTeamActivityCommand(deps.store, deps.connection, provider, deps.feedback),
   );
+  return Object.assign(registration, { probe: provider.probe });
 }
 
 export { ACTIVITY_VIEW_ID } from './provider';

@@ -34,6 +34,8 @@ export class ActivityViewProvider implements vscode.WebviewViewProvider, vscode.
   private midnight: ReturnType<typeof setTimeout> | undefined;
   private stale = false;
   private readonly subscriptions: { dispose(): unknown }[] = [];
+  /** What the webview said and was last sent, for tests: VS Code offers no API to look into a webview. */
+  readonly probe: { readyMessages: number; lastDelivered: HostMessage | undefined } = { readyMessages: 0, lastDelivered: undefined };
 
   constructor(
     private readonly sources: ActivitySources,
@@ -88,6 +90,7 @@ export class ActivityViewProvider implements vscode.WebviewViewProvider, vscode.
   private handle(message: WebviewMessage): void {
     switch (message.type) {
       case 'ready':
+        this.probe.readyMessages++;
         this.rangeDays = this.requestedRange ?? message.rangeDays;
         this.requestedRange = undefined;
         this.refresh();
@@ -117,7 +120,10 @@ export class ActivityViewProvider implements vscode.WebviewViewProvider, vscode.
       return;
     }
     this.stale = false;
-    void view.webview.postMessage(this.message());
+    const message = this.message();
+    void view.webview.postMessage(message).then((delivered) => {
+      if (delivered) this.probe.lastDelivered = message;
+    });
     if (this.midnight) clearTimeout(this.midnight);
     this.midnight = setTimeout(() => this.refresh(), msUntilNextLocalDay(Date.now()) + 1000);
   }
