@@ -33,6 +33,16 @@ export function uuidv7(nowMs: number = Date.now()): string {
     lastSeq = bytes[6] & 0x07; // start low so the counter has room to grow within the millisecond
   }
   lastMs = ms;
+  bytes[6] = (lastSeq >>> 8) & 0x0f;
+  bytes[7] = lastSeq & 0xff;
+  return bytesToUuid(stampUuidV7(bytes, ms));
+}
+
+/**
+ * Turns 16 bytes into a UUIDv7 taken at `ms`: the 48-bit time in front, then the version and variant
+ * bits; the other bits stay as given (random, a counter, or a hash).
+ */
+export function stampUuidV7(bytes: Uint8Array, ms: number): Uint8Array {
   const high = Math.floor(ms / 2 ** 16);
   bytes[0] = (high >>> 24) & 0xff;
   bytes[1] = (high >>> 16) & 0xff;
@@ -40,10 +50,9 @@ export function uuidv7(nowMs: number = Date.now()): string {
   bytes[3] = high & 0xff;
   bytes[4] = (ms >>> 8) & 0xff;
   bytes[5] = ms & 0xff;
-  bytes[6] = 0x70 | ((lastSeq >>> 8) & 0x0f);
-  bytes[7] = lastSeq & 0xff;
+  bytes[6] = 0x70 | (bytes[6] & 0x0f);
   bytes[8] = 0x80 | (bytes[8] & 0x3f);
-  return bytesToUuid(bytes);
+  return bytes;
 }
 
 export function isUuid(value: string): boolean {
@@ -73,7 +82,7 @@ function uuidToBytesChecked(uuid: string): Uint8Array {
   return Buffer.from(uuid.replace(/-/g, ''), 'hex');
 }
 
-function bytesToUuid(bytes: Uint8Array): string {
+export function bytesToUuid(bytes: Uint8Array): string {
   const hex = Buffer.from(bytes).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

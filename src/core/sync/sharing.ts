@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Disposable, Event } from '../events';
 import type { FocusChange } from '../focus/focusService';
-import { base64ToUuid, isUuid } from '../ids';
+import { base64ToUuid, bytesToUuid, isUuid, stampUuidV7 } from '../ids';
 import type { Logger } from '../logger';
 import { SharedSession, type SharedSessionRecord } from '../models';
 import { sharedSessionDefinition } from '../models/sharedSession';
@@ -67,18 +67,7 @@ export function toLocalId(id: string): string {
  */
 export function sharedSessionId(teamId: string, userId: string, sessionId: string, startMs: number): string {
   const bytes = createHash('sha256').update(`${teamId}\n${userId}\n${sessionId}`).digest().subarray(0, 16);
-  const ms = Math.max(0, Math.floor(startMs));
-  const high = Math.floor(ms / 2 ** 16);
-  bytes[0] = (high >>> 24) & 0xff;
-  bytes[1] = (high >>> 16) & 0xff;
-  bytes[2] = (high >>> 8) & 0xff;
-  bytes[3] = high & 0xff;
-  bytes[4] = (ms >>> 8) & 0xff;
-  bytes[5] = ms & 0xff;
-  bytes[6] = 0x70 | (bytes[6] & 0x0f);
-  bytes[8] = 0x80 | (bytes[8] & 0x3f);
-  const hex = Buffer.from(bytes).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return bytesToUuid(stampUuidV7(bytes, Math.max(0, Math.floor(startMs))));
 }
 
 /**
