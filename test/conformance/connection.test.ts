@@ -4,21 +4,11 @@ import { systemClock } from '../../src/core/clock';
 import { silentLogger } from '../../src/core/logger';
 import { Store } from '../../src/core/store';
 import { ConnectionService } from '../../src/core/team/connection';
-import { TrailBaseClient, type TokenStore, type Tokens } from '../../src/core/trailbase';
+import { TrailBaseClient } from '../../src/core/trailbase';
 import { startTestServer, type TestServer } from '../server/harness';
 import { tempDbFile } from '../support/bundleScript';
 import { PASSWORD, uniqueEmail } from './helpers';
-
-/** Stands in for VS Code SecretStorage: the same contract, kept in memory. */
-class MemoryTokenStore implements TokenStore {
-  tokens: Tokens | undefined;
-  async load() {
-    return this.tokens;
-  }
-  async save(tokens: Tokens | undefined) {
-    this.tokens = tokens;
-  }
-}
+import { MemoryTokenStore } from '../support/memoryTokenStore';
 
 function service(store: Store, tokens: MemoryTokenStore): ConnectionService {
   return new ConnectionService({

@@ -12,20 +12,11 @@ import type { ConflictStrategy } from '../../src/core/sync/conflict';
 import { SyncEngine, type SyncSettings } from '../../src/core/sync/engine';
 import type { SharingContext } from '../../src/core/sync/sharing';
 import { ConnectionService } from '../../src/core/team/connection';
-import { TrailBaseClient, type TokenStore, type Tokens, type TrailBaseClientOptions } from '../../src/core/trailbase';
+import { TrailBaseClient, type TrailBaseClientOptions } from '../../src/core/trailbase';
 import type { TestServer } from '../server/harness';
 import { tempDbFile } from '../support/bundleScript';
 import { PASSWORD, uniqueEmail } from './helpers';
-
-class MemoryTokenStore implements TokenStore {
-  tokens: Tokens | undefined;
-  async load() {
-    return this.tokens;
-  }
-  async save(tokens: Tokens | undefined) {
-    this.tokens = tokens;
-  }
-}
+import { MemoryTokenStore } from '../support/memoryTokenStore';
 
 export interface MachineOptions {
   file?: string;

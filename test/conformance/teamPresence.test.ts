@@ -10,21 +10,12 @@ import { Store } from '../../src/core/store';
 import { ConnectionService } from '../../src/core/team/connection';
 import { Presence, presenceId } from '../../src/core/team/presence';
 import { TeamService } from '../../src/core/team/teams';
-import { TrailBaseClient, type TokenStore, type Tokens } from '../../src/core/trailbase';
+import { TrailBaseClient } from '../../src/core/trailbase';
 import { startTestServer, type TestServer } from '../server/harness';
 import { tempDbFile } from '../support/bundleScript';
 import { depotWithoutPresence } from '../unit/team/fixtures/presenceDepot';
 import { PASSWORD, uniqueEmail } from './helpers';
-
-class MemoryTokenStore implements TokenStore {
-  private tokens: Tokens | undefined;
-  async load() {
-    return this.tokens;
-  }
-  async save(tokens: Tokens | undefined) {
-    this.tokens = tokens;
-  }
-}
+import { MemoryTokenStore } from '../support/memoryTokenStore';
 
 interface Person {
   userId: string;

@@ -7,22 +7,13 @@ import { z } from 'zod';
 import { uuidToBase64, uuidv7 } from '../../src/core/ids';
 import { silentLogger } from '../../src/core/logger';
 import type { QueueStats } from '../../src/core/sync/queue';
-import { TrailBaseClient, type TokenStore, type Tokens } from '../../src/core/trailbase';
+import { TrailBaseClient } from '../../src/core/trailbase';
 import type { FocusFlowApi } from '../../src/extension';
 import { startTestServer, type TestServer } from '../server/harness';
 import { activateExtension, readDb, waitFor } from './helpers';
+import { MemoryTokenStore } from '../support/memoryTokenStore';
 
 const PASSWORD = 'focusflow-sync-it-password';
-
-class MemoryTokenStore implements TokenStore {
-  private tokens: Tokens | undefined;
-  async load() {
-    return this.tokens;
-  }
-  async save(tokens: Tokens | undefined) {
-    this.tokens = tokens;
-  }
-}
 
 async function signedIn(server: TestServer, email: string): Promise<TrailBaseClient> {
   const client = new TrailBaseClient({ serverUrl: server.url, tokenStore: new MemoryTokenStore(), logger: silentLogger });

@@ -7,24 +7,15 @@ import { z } from 'zod';
 import { uuidToBase64, uuidv7 } from '../../src/core/ids';
 import { silentLogger } from '../../src/core/logger';
 import type { TeamSummary } from '../../src/core/team/teams';
-import { TrailBaseClient, type TokenStore, type Tokens } from '../../src/core/trailbase';
+import { TrailBaseClient } from '../../src/core/trailbase';
 import type { FocusFlowApi } from '../../src/extension';
 import type { TeamViewItem, TeamViewProbe } from '../../src/ui/team';
 import { startTestServer, type TestServer } from '../server/harness';
 import { activateExtension, waitFor } from './helpers';
+import { MemoryTokenStore } from '../support/memoryTokenStore';
 
 const PASSWORD = 'focusflow-it-password';
 const HOSTILE = '<img src=x onerror=alert(1)>';
-
-class MemoryTokenStore implements TokenStore {
-  private tokens: Tokens | undefined;
-  async load() {
-    return this.tokens;
-  }
-  async save(tokens: Tokens | undefined) {
-    this.tokens = tokens;
-  }
-}
 
 /** A teammate on another machine, driven through the client directly. */
 async function teammate(server: TestServer, email: string): Promise<TrailBaseClient> {

@@ -8,24 +8,15 @@ import { base64ToUuid, uuidToBase64, uuidv7 } from '../../src/core/ids';
 import { silentLogger } from '../../src/core/logger';
 import { presenceId } from '../../src/core/team/presence';
 import type { TeamSummary } from '../../src/core/team/teams';
-import { TrailBaseClient, type TokenStore, type Tokens } from '../../src/core/trailbase';
+import { TrailBaseClient } from '../../src/core/trailbase';
 import type { FocusFlowApi } from '../../src/extension';
 import type { TeamViewProbe } from '../../src/ui/team';
 import { startTestServer, type TestServer } from '../server/harness';
 
 import { activateExtension, waitFor } from './helpers';
+import { MemoryTokenStore } from '../support/memoryTokenStore';
 
 const PASSWORD = 'focusflow-it-password';
-
-class MemoryTokenStore implements TokenStore {
-  private tokens: Tokens | undefined;
-  async load() {
-    return this.tokens;
-  }
-  async save(tokens: Tokens | undefined) {
-    this.tokens = tokens;
-  }
-}
 
 const presenceRow = z.object({ user: z.string(), focusing_until: z.number().nullable() });
 
