@@ -21,6 +21,8 @@ const testEnv = {
   // for child processes: inside the host process.execPath is code-server's Node 24 or desktop Electron,
   // and native modules (better-sqlite3 in the local server) are built for this Node only
   FOCUSFLOW_NODE: process.execPath,
+  // npm run screenshots: where the demo walk-through asks the driver to save pictures of the window
+  ...(process.env.SCREENSHOT_DIR ? { SCREENSHOT_DIR: path.resolve(process.env.SCREENSHOT_DIR) } : {}),
 };
 
 function findTests(dir) {

@@ -3,7 +3,8 @@
 // here exist when the test files' top-level `describe` calls run.
 import Mocha from 'mocha';
 
-const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 30_000 });
+// FOCUSFLOW_TEST_GREP runs only the matching tests (npm run screenshots runs the demo walk-through).
+const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 30_000, grep: process.env.FOCUSFLOW_TEST_GREP });
 mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
 
 /** Called by the extension host; a rejection makes the host exit non-zero. */

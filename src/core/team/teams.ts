@@ -265,6 +265,16 @@ export class TeamService {
    * Sync pulls memberships without emails when the server kit predates them, or keeps the email this
    * client knew. Asks the server once for members of the user's teams still shown without one.
    */
+  /**
+   * Someone who connects while already in teams (joined on another machine) has none active yet: after
+   * the first pull the first one becomes active, so the views show it without a switch.
+   */
+  async activateFirstTeamIfNone(): Promise<void> {
+    if (this.activeTeamId) return;
+    const first = this.teams()[0];
+    if (first) await this.o.connection.setActiveTeam(first.id);
+  }
+
   async fillMissingEmails(): Promise<number> {
     const s = this.o.connection.state;
     if (s.status !== 'connected') return 0;
