@@ -13,7 +13,8 @@ interface LockOwner {
 /**
  * A cross-process lock shared by every VS Code window on the machine: a file created with O_EXCL.
  * A lock left by a process that died (killed mid-write, crashed window) is broken as soon as its pid is
- * gone; one whose owner cannot be checked (another host, unreadable) only once it is older than `staleMs`.
+ * gone; one whose owner cannot be checked (another host, e.g. a shared folder) only once it is older
+ * than `staleMs`.
  */
 export class FileLock {
   private token: string | undefined;
@@ -77,8 +78,12 @@ export class FileLock {
     }
     const owner = readOwner(this.path);
     const age = Date.now() - mtimeMs;
+    // On this machine the owner's pid says it all: a live owner is never robbed, however long its write
+    // takes (a slow disk, a paused process). Age decides only for owners we cannot check.
     const stale = owner
-      ? (owner.host === os.hostname() && !isProcessAlive(owner.pid)) || age > this.staleMs
+      ? owner.host === os.hostname()
+        ? !isProcessAlive(owner.pid)
+        : age > this.staleMs
       : age > 1_000; // an owner writes its record right after creating the file
     if (!stale) return false;
     // Move the file away atomically, then check it is the one judged stale: two processes breaking the

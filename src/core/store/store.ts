@@ -60,6 +60,7 @@ export class Store {
   private pending: PendingWrite[] = [];
   private flushing: Promise<void> | undefined;
   private committing = false;
+  private closing = false;
   private closed = false;
   private readonly poll: NodeJS.Timeout;
   private readonly watcher: fs.FSWatcher | undefined;
@@ -129,7 +130,7 @@ export class Store {
    * share one file write.
    */
   write<T>(fn: (db: SqlDb) => T): Promise<T> {
-    if (this.closed) return Promise.reject(new StoreError('persist-failed', 'FocusFlow database is closed.'));
+    if (this.closing) return Promise.reject(new StoreError('persist-failed', 'FocusFlow database is closed.'));
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
       this.flushing ??= this.flush();
@@ -138,8 +139,10 @@ export class Store {
 
   /** Waits for queued writes, then releases the database. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    await this.flushing;
+    if (this.closing) return;
+    // New writes are refused from here on; those already queued still reach the disk.
+    this.closing = true;
+    while (this.flushing) await this.flushing;
     this.closed = true;
     clearInterval(this.poll);
     clearTimeout(this.watchDebounce);

@@ -140,6 +140,31 @@ describe('store', () => {
     await store.close();
   });
 
+  it('never takes the lock from a live process on this machine, however old its lock file', async () => {
+    const file = tempDbFile();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const lock = `${file}.lock`;
+    fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, host: os.hostname(), token: 'slow-writer' }));
+    const minuteAgo = new Date(Date.now() - 60_000);
+    fs.utimesSync(lock, minuteAgo, minuteAgo);
+    await assert.rejects(
+      Store.open({ file, logger: silentLogger, lockStaleMs: 1_000, lockTimeoutMs: 1_500 }),
+      (err: unknown) => err instanceof StoreError && err.code === 'lock-timeout',
+    );
+    assert.match(fs.readFileSync(lock, 'utf8'), /slow-writer/, 'the live owner still holds its lock');
+  });
+
+  it('saves writes queued before close() and refuses those issued after it began', async () => {
+    const file = tempDbFile();
+    const { store } = await Store.open({ file, logger: silentLogger });
+    const queued = store.write(insertSession('before-close'));
+    const closing = store.close();
+    await assert.rejects(store.write(insertSession('after-close')), (err: unknown) => err instanceof StoreError && /closed/.test(err.message));
+    await queued;
+    await closing;
+    assert.strictEqual(await reopenCount(file), 1);
+  });
+
   it('leaves no temp files behind, and cleans those of killed processes at open', async () => {
     const file = tempDbFile();
     fs.writeFileSync(`${file}.tmp-${2 ** 22 + 54321}-1`, 'half a database');
