@@ -130,6 +130,21 @@ describe('teams: presence ("focusing now") against the local server', function (
     assert.strictEqual(alice.presence.focusingUntil(localId(bob)), undefined);
   });
 
+  it('opens no live stream once disposed, even when a publish finishes afterwards', async () => {
+    const carol = await join('carol');
+    await carol.teams.createTeam('Closing');
+    const presence = new Presence({ connection: carol.connection, logger: silentLogger, clock: { now: () => Date.now() }, enabled: () => true });
+    await server.resetStats();
+    const publishing = presence.publish(Date.now() + 600_000);
+    presence.dispose();
+    await publishing;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const { requests } = await server.stats();
+    assert.strictEqual(requests['POST /api/records/v1/presence'], 1, 'the publish itself went out');
+    const streams = Object.entries(requests).filter(([route]) => route.includes('subscribe'));
+    assert.deepStrictEqual(streams, [], 'no stream was opened after dispose');
+  });
+
   it('only team members read it, and nobody writes it for someone else or into a team they are not in', async () => {
     const alice = await join('alice');
     const mallory = await join('mallory');

@@ -124,6 +124,8 @@ export class Presence implements Disposable {
 
   /** Re-reads the active team's presence; fires `onDidChange` when it differs from what was known. */
   async refresh(): Promise<void> {
+    // A publish or a stream event that finishes after dispose() must not open a stream nobody closes.
+    if (this.disposed) return;
     const target = this.target();
     const next = new Map<string, number>();
     const team = target?.team;
@@ -158,7 +160,7 @@ export class Presence implements Disposable {
 
   /** Live presence of the active team: each event re-reads it (events are not replayed). */
   private follow(client: TrailBaseClient, team: string): void {
-    if (this.o.live === false) return;
+    if (this.o.live === false || this.disposed) return;
     const key = `${client.serverUrl.href} ${team}`;
     if (this.live?.key === key) return;
     this.live?.stream.dispose();
