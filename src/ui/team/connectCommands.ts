@@ -121,7 +121,19 @@ async function askForAccount(
       validateInput: (value) => (confirmPassword && (value.length < 8 || value.length > 128) ? 'Use 8 to 128 characters.' : undefined),
     }));
   if (password === undefined) return undefined;
-  return { serverUrl: serverUrl.trim(), email: email.trim(), password };
+  if (confirmPassword && arg?.credentials?.password === undefined) {
+    const again = await vscode.window.showInputBox({
+      title: `FocusFlow: ${title}`,
+      prompt: 'Type the password again',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (value) => (value === password ? undefined : 'The two passwords differ.'),
+    });
+    if (again === undefined) return undefined;
+  }
+  // Checked here too: an address passed as an argument never went through the input box's validation.
+  const url = TrailBaseClient.validateServerUrl(serverUrl.trim()).toString().replace(/\/$/, '');
+  return { serverUrl: url, email: email.trim(), password };
 }
 
 function validationMessage(check: () => unknown): string | undefined {
