@@ -215,6 +215,7 @@ export class SyncEngine implements Disposable {
     let pulled = 0;
     let changed = false;
     let error: string | undefined;
+    const renewal = this.lease.keepAlive((err) => this.o.logger.warn(`Renewing the sync lease failed: ${(err as Error).message}`));
     try {
       const push = await pushQueue({
         store: this.o.store,
@@ -255,6 +256,7 @@ export class SyncEngine implements Disposable {
       if (failure.kind === 'offline') this.goOffline(client, failure.message);
       else this.o.logger.warn(`Sync run failed: ${failure.message}`);
     } finally {
+      renewal.dispose();
       await this.lease.release().catch((err: unknown) => this.o.logger.warn(`Releasing the sync lease failed: ${(err as Error).message}`));
       this.syncing = false;
       this.emitStatus();

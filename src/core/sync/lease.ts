@@ -41,6 +41,15 @@ export class SyncLease {
     setSyncState(db, KEY, JSON.stringify({ owner: this.owner, expiresAt: this.clock.now() + this.ttlMs } satisfies LeaseRow));
   }
 
+  /**
+   * Renews the lease every third of its lifetime until disposed, so a run longer than the lifetime (a
+   * first pull of a large team, a slow server) is never taken over by another window halfway.
+   */
+  keepAlive(onError: (err: unknown) => void): { dispose(): void } {
+    const timer = setInterval(() => this.store.write((db) => this.extend(db)).catch(onError), this.ttlMs / 3);
+    return { dispose: () => clearInterval(timer) };
+  }
+
   /** Gives the lease up if this owner still holds it. */
   release(): Promise<void> {
     return this.store.write((db) => {

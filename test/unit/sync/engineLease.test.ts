@@ -32,6 +32,26 @@ describe('sync lease: one run at a time across windows', () => {
     }
   });
 
+  it('stays with a holder whose run outlasts the lease lifetime while it keeps it alive, and lapses after', async () => {
+    const { store: a, file } = await openStore();
+    const { store: b } = await openStore(file);
+    const clock = { now: () => Date.now() };
+    const la = new SyncLease(a, clock, 'window-a', 300);
+    const lb = new SyncLease(b, clock, 'window-b', 300);
+    try {
+      assert.ok(await la.acquire());
+      const renewal = la.keepAlive((err) => assert.fail(err as Error));
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      assert.strictEqual(await lb.acquire(), false, 'a long run keeps its lease');
+      renewal.dispose();
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      assert.strictEqual(await lb.acquire(), true, 'without renewal it lapses');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('a lease left by a window that died expires; the late release of the old holder does not free the new one', async () => {
     const { store: a, file } = await openStore();
     const { store: b } = await openStore(file);
