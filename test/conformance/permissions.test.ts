@@ -71,6 +71,19 @@ describe('permissions: teams, members, joining, shared sessions', function () {
       await assert.rejects(bob.client.records('teams').delete(team.id), isStatus(403));
       await assert.rejects(alice.client.records('teams').update(team.id, { created_by: bob.id }), isStatus(403));
     });
+
+    it('a creator who lost their role cannot rewrite the team or choose its invite code through a create with its id', async () => {
+      const t = await createTeam(alice, 'Handover');
+      await join(bob, t);
+      await alice.client.records('members').update(String((await membership(alice, t, bob))?.id), { role: 'owner' });
+      await bob.client.records('members').delete(String((await membership(bob, t, alice))?.id));
+      const rewrite = { id: t.id, name: 'Mine again', created_by: alice.id, invite_code: 'chosen-by-alice-1' };
+      await assert.rejects(alice.client.records('teams').create(rewrite), isStatus(403));
+      const kept = (await bob.client.records('teams').read(t.id)) as Row;
+      assert.equal(kept.name, 'Handover');
+      assert.equal(kept.invite_code, t.invite_code);
+      await assert.rejects(join(alice, { ...t, invite_code: 'chosen-by-alice-1' }), isStatus(400));
+    });
   });
 
   describe('joining by invite code', function () {
@@ -184,9 +197,9 @@ describe('permissions: teams, members, joining, shared sessions', function () {
     it('a create that reuses someone else\'s record id cannot take their row over', async () => {
       const own = await createTeam(carol, 'Carol hijack');
       const hijack = { ...sessionRecord(own, carol, 6), id: aliceSession };
-      await assert.rejects(carol.client.records('shared_sessions').create(hijack), isStatus(400));
+      await assert.rejects(carol.client.records('shared_sessions').create(hijack), isStatus(403));
       const sameTeam = { ...sessionRecord(team, bob, 7), id: aliceSession };
-      await assert.rejects(bob.client.records('shared_sessions').create(sameTeam), isStatus(400));
+      await assert.rejects(bob.client.records('shared_sessions').create(sameTeam), isStatus(403));
       assert.equal(((await alice.client.records('shared_sessions').read(aliceSession)) as Row).user, alice.id);
     });
 
