@@ -8,7 +8,6 @@ import { uuidToBase64, uuidv7 } from '../../src/core/ids';
 import { silentLogger } from '../../src/core/logger';
 import type { TeamSummary } from '../../src/core/team/teams';
 import { TrailBaseClient } from '../../src/core/trailbase';
-import type { FocusFlowApi } from '../../src/extension';
 import type { TeamViewItem, TeamViewProbe } from '../../src/ui/team';
 import { startTestServer, type TestServer } from '../server/harness';
 import { activateExtension, waitFor } from './helpers';
@@ -50,20 +49,15 @@ describe('Team view in a real VS Code host', function () {
   const items = (parent?: TeamViewItem) => view.items(parent);
   const command = <T>(id: string, arg?: unknown) => vscode.commands.executeCommand<T | undefined>(id, arg);
 
-  before(async function () {
+  before(async () => {
     const { api } = await activateExtension();
-    const probe = (api as FocusFlowApi & { teamView?: () => TeamViewProbe | undefined }).teamView?.();
-    if (!probe) {
-      console.log('    skipped: the extension exposes no teamView() (registerTeam is not wired in src/extension.ts yet)');
-      this.skip();
-    }
-    view = probe;
+    view = api.teamView() ?? assert.fail('the extension exposes no Team view');
     server = await startTestServer();
     await command('focusflow.disconnectTeam', { force: true });
   });
 
   after(async () => {
-    if (!server) return; // skipped before anything was set up
+    if (!server) return; // before() failed before starting it
     await command('focusflow.disconnectTeam', { force: true });
     bob?.dispose();
     await server.stop();

@@ -9,7 +9,6 @@ import { silentLogger } from '../../src/core/logger';
 import { presenceId } from '../../src/core/team/presence';
 import type { TeamSummary } from '../../src/core/team/teams';
 import { TrailBaseClient } from '../../src/core/trailbase';
-import type { FocusFlowApi } from '../../src/extension';
 import type { TeamViewProbe } from '../../src/ui/team';
 import { startTestServer, type TestServer } from '../server/harness';
 
@@ -28,20 +27,15 @@ describe('Team presence in a real VS Code host', function () {
   const settings = () => vscode.workspace.getConfiguration('focusflow');
   const command = <T>(id: string, arg?: unknown) => vscode.commands.executeCommand<T | undefined>(id, arg);
 
-  before(async function () {
+  before(async () => {
     const { api } = await activateExtension();
-    const probe = (api as FocusFlowApi & { teamView?: () => TeamViewProbe | undefined }).teamView?.();
-    if (!probe) {
-      console.log('    skipped: the extension exposes no teamView() (registerTeam is not wired in src/extension.ts yet)');
-      this.skip();
-    }
-    view = probe;
+    view = api.teamView() ?? assert.fail('the extension exposes no Team view');
     server = await startTestServer();
     await command('focusflow.disconnectTeam', { force: true });
   });
 
   after(async () => {
-    if (!server) return; // skipped before anything was set up
+    if (!server) return; // before() failed before starting it
     await settings().update('sharing.presence', undefined, vscode.ConfigurationTarget.Global);
     await command('focusflow.cancelFocus');
     await command('focusflow.disconnectTeam', { force: true });
