@@ -9,6 +9,7 @@ import { FileLock } from './fileLock';
 import { migrate } from './migrate';
 import { migrations as allMigrations, type Migration } from './migrations';
 import { loadSqlJs } from './sqlite';
+import { identify, readDatabase, sameIdentity, type FileIdentity } from './dbFile';
 import { SqlJsDb, type SqlDb } from './sqlDb';
 
 export interface StoreOptions {
@@ -40,13 +41,6 @@ interface PendingWrite {
   fn: (db: SqlDb) => unknown;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
-}
-
-interface FileIdentity {
-  ino: number;
-  size: number;
-  mtimeMs: number;
-  ctimeMs: number;
 }
 
 /**
@@ -264,45 +258,6 @@ function ensureWritableFolder(dir: string): void {
   }
 }
 
-/** Reads the file and its identity through one descriptor, so both describe the same version. */
-function readDatabase(sql: SqlJsStatic, file: string): { db: SqlJsDb; identity: FileIdentity } {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const stat = fs.fstatSync(fd);
-    const bytes = fs.readFileSync(fd);
-    assertWholeDatabase(bytes);
-    const db = new SqlJsDb(new sql.Database(bytes));
-    try {
-      // sql.js opens any bytes lazily: touching the schema makes a garbled file fail here, not later.
-      db.get('SELECT count(*) FROM sqlite_master');
-    } catch (err) {
-      db.close();
-      throw err;
-    }
-    return { db, identity: toIdentity(stat) };
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/**
- * Cheap checks of the file header that catch empty, foreign and truncated files. A full integrity check
- * costs ~80 ms at 100k sessions, more than half of the activation budget, and atomic replacement already
- * rules out torn writes of our own.
- */
-function assertWholeDatabase(bytes: Buffer): void {
-  if (bytes.length < 100 || bytes.toString('latin1', 0, 16) !== 'SQLite format 3\0') {
-    throw new Error(bytes.length === 0 ? 'the file is empty' : 'the file is not a SQLite database');
-  }
-  const rawPageSize = bytes.readUInt16BE(16);
-  const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
-  const pages = bytes.readUInt32BE(28);
-  const sizeFieldValid = bytes.readUInt32BE(92) === bytes.readUInt32BE(24);
-  if (sizeFieldValid && pages * pageSize !== bytes.length) {
-    throw new Error(`the file is ${bytes.length} bytes but its header says ${pages * pageSize}: it was cut short or overwritten`);
-  }
-}
-
 function applyInSavepoint(db: SqlJsDb, fn: (db: SqlDb) => unknown): { ok: boolean; value: unknown } {
   db.exec('SAVEPOINT write');
   try {
@@ -329,18 +284,3 @@ function inTransaction<T>(db: SqlJsDb, fn: () => T): T {
   }
 }
 
-function identify(file: string): FileIdentity | undefined {
-  try {
-    return toIdentity(fs.statSync(file));
-  } catch {
-    return undefined;
-  }
-}
-
-function toIdentity(stat: fs.Stats): FileIdentity {
-  return { ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs };
-}
-
-function sameIdentity(a: FileIdentity, b: FileIdentity | undefined): boolean {
-  return !!b && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
-}
