@@ -1,3 +1,5 @@
+import { isClientError } from '../trailbase';
+
 /**
  * Refusals of the team features. Each message says why and what to do instead; `code` lets the UI
  * offer the matching next step as a button (Connect, Create Team, Change Member Role…).
@@ -20,4 +22,27 @@ export class TeamError extends Error {
     super(message);
     this.name = new.target.name;
   }
+}
+
+export function lastOwner(name: string, othersInTeam: boolean): TeamError {
+  return new TeamError(
+    'last-owner',
+    othersInTeam
+      ? `You are the last owner of "${name}", and a team always keeps an owner. Make another member owner first (FocusFlow: Change Member Role), then leave.`
+      : `You are the only member of "${name}", and a team always keeps an owner, so it cannot be left. Invite someone, make them owner, then leave.`,
+  );
+}
+
+/** The server's 403 as a refusal that says which role is needed; other failures pass through. */
+export function refusal(err: unknown, message: string, code: 'forbidden' | 'no-team' = 'forbidden'): unknown {
+  if (isClientError(err) && ((err.kind === 'auth' && err.code === 'forbidden') || err.kind === 'not-found')) return new TeamError(code, message);
+  return err;
+}
+
+export function isBadRequest(err: unknown): boolean {
+  return isClientError(err) && err.kind === 'validation' && err.code === 'bad-request';
+}
+
+export function isOffline(err: unknown): boolean {
+  return isClientError(err) && (err.kind === 'network' || (err.kind === 'server' && err.code === 'server-error') || err.kind === 'rate-limited');
 }

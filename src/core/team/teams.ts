@@ -3,12 +3,13 @@ import { z } from 'zod';
 import { Emitter, type Event } from '../events';
 import { base64ToUuid, isUuid, uuidToBase64, uuidv7 } from '../ids';
 import type { Logger } from '../logger';
-import { Member, memberDefinition, remoteMemberSchema, type MemberRecord, type MemberRole } from '../models/member';
+import { memberDefinition, type MemberRecord, type MemberRole } from '../models/member';
 import { Team, teamDefinition, remoteTeamSchema } from '../models/team';
-import type { SqlDb, Store } from '../store';
-import { isClientError, MAX_LIST_LIMIT, type TrailBaseClient } from '../trailbase';
+import type { Store } from '../store';
+import { MAX_LIST_LIMIT, type TrailBaseClient } from '../trailbase';
 import type { ConnectionState } from './connection';
-import { TeamError } from './teamErrors';
+import { fetchMembers, localMember, localMembers, remoteMember, replaceMembers, saveMember, type RemoteMemberRow } from './memberRows';
+import { isBadRequest, isOffline, lastOwner, refusal, TeamError } from './teamErrors';
 
 /** The part of `ConnectionService` the team features use. */
 export interface TeamConnection {
@@ -44,11 +45,7 @@ export type MembersSource = 'server' | 'local';
 const ROLE_NAMES: Record<string, MemberRole> = { owner: 'Owner', admin: 'Admin', member: 'Member' };
 const remoteRoles = { Owner: 'owner', Admin: 'admin', Member: 'member' } as const satisfies Record<MemberRole, string>;
 
-/** The server's membership row; `email` exists once the kit's member-email migration ran. */
-const remoteMember = remoteMemberSchema.extend({ email: z.string().nullish() });
-type RemoteMemberRow = z.infer<typeof remoteMember>;
 const joinRequestRow = z.object({ team: z.string().nullable() });
-const emailField = z.email();
 
 /**
  * Creating, joining, leaving and switching teams, and managing members. Every server change is written
@@ -114,7 +111,7 @@ export class TeamService {
       await client.records('join_requests', z.unknown()).create({ id: requestId, invite_code: code });
     } catch (err) {
       // The kit's trigger refuses an unknown code, which TrailBase answers as a 400.
-      if (isClientError(err) && err.kind === 'validation' && err.code === 'bad-request') {
+      if (isBadRequest(err)) {
         throw new TeamError('wrong-code', `No team has the invite code "${code}". Check it with whoever invited you: codes change when an owner or admin rotates them.`);
       }
       throw err;
@@ -161,7 +158,7 @@ export class TeamService {
     const { client, me } = this.session();
     const id = this.teamOf(teamId);
     const name = this.teamName(id);
-    const members = await this.fetchMembers(client, id);
+    const members = await fetchMembers(client, id);
     const mine = members.find((m) => base64ToUuid(m.user) === me);
     if (mine) {
       const owners = members.filter((m) => m.role === 'owner').length;
@@ -208,15 +205,15 @@ export class TeamService {
     const s = this.o.connection.state;
     if (s.status === 'connected') {
       try {
-        await this.saveMembers(id, await this.fetchMembers(s.client, id));
+        await this.saveMembers(id, await fetchMembers(s.client, id));
         this.changes.fire();
-        return { members: this.localMembers(id), source: 'server' };
+        return { members: localMembers(this.o.store, id), source: 'server' };
       } catch (err) {
         if (!isOffline(err)) throw err;
         this.o.logger.info(`Team server unreachable; showing the members known locally (${(err as Error).message}).`);
       }
     }
-    return { members: this.localMembers(id), source: 'local' };
+    return { members: localMembers(this.o.store, id), source: 'local' };
   }
 
   /** Owners and admins only (and admins never to or from owner); the server has the last word. */
@@ -241,7 +238,7 @@ export class TeamService {
     const updated = await client.records('members', remoteMember).read(member.id);
     await this.o.store.write((db) => saveMember(db, updated));
     this.changes.fire();
-    return this.localMember(base64ToUuid(member.id));
+    return localMember(this.o.store, base64ToUuid(member.id));
   }
 
   /** Owners remove anyone else, admins remove members and admins; leaving yourself is `leaveTeam`. */
@@ -249,7 +246,7 @@ export class TeamService {
     const { client, me } = this.session();
     const { teamId, member } = await this.findMember(client, target);
     if (base64ToUuid(member.user) === me) throw new TeamError('self', 'To leave the team yourself, use FocusFlow: Leave Team.');
-    const removed = this.localMember(base64ToUuid(member.id));
+    const removed = localMember(this.o.store, base64ToUuid(member.id));
     const name = this.teamName(teamId);
     try {
       await client.records('members', z.unknown()).delete(member.id);
@@ -262,10 +259,6 @@ export class TeamService {
   }
 
   /**
-   * Sync pulls memberships without emails when the server kit predates them, or keeps the email this
-   * client knew. Asks the server once for members of the user's teams still shown without one.
-   */
-  /**
    * Someone who connects while already in teams (joined on another machine) has none active yet: after
    * the first pull the first one becomes active, so the views show it without a switch.
    */
@@ -275,6 +268,10 @@ export class TeamService {
     if (first) await this.o.connection.setActiveTeam(first.id);
   }
 
+  /**
+   * Sync pulls memberships without emails when the server kit predates them, or keeps the email this
+   * client knew. Asks the server once for members of the user's teams still shown without one.
+   */
   async fillMissingEmails(): Promise<number> {
     const s = this.o.connection.state;
     if (s.status !== 'connected') return 0;
@@ -287,7 +284,7 @@ export class TeamService {
     for (const m of toAsk) this.emailsAsked.add(m.id);
     let filled = 0;
     for (const team of new Set(toAsk.map((m) => m.team_id))) {
-      const rows = await this.fetchMembers(s.client, team);
+      const rows = await fetchMembers(s.client, team);
       filled += rows.filter((r) => r.email && toAsk.some((m) => m.id === base64ToUuid(r.id))).length;
       await this.saveMembers(team, rows);
     }
@@ -340,17 +337,11 @@ export class TeamService {
     } catch (err) {
       throw refusal(err, 'You are not a member of that team (any more). Join it with its invite code (FocusFlow: Join Team).', 'no-team');
     }
-    const members = await this.fetchMembers(client, teamId);
+    const members = await fetchMembers(client, teamId);
     await this.o.store.write((db) => {
       teamDefinition.save(db, Team.fromRemote(team));
       replaceMembers(db, teamId, members);
     });
-  }
-
-  private async fetchMembers(client: TrailBaseClient, teamId: string): Promise<RemoteMemberRow[]> {
-    const rows: RemoteMemberRow[] = [];
-    for await (const row of client.records('members', remoteMember).iterate({ where: { team: uuidToBase64(teamId) }, limit: MAX_LIST_LIMIT })) rows.push(row);
-    return rows;
   }
 
   private saveMembers(teamId: string, rows: readonly RemoteMemberRow[]): Promise<void> {
@@ -359,7 +350,7 @@ export class TeamService {
 
   private async findMember(client: TrailBaseClient, target: MemberTarget): Promise<{ teamId: string; member: RemoteMemberRow }> {
     const teamId = target.memberId && target.teamId === undefined ? this.teamOfMember(target.memberId) : this.teamOf(target.teamId);
-    const rows = await this.fetchMembers(client, teamId);
+    const rows = await fetchMembers(client, teamId);
     await this.saveMembers(teamId, rows);
     const memberId = target.memberId === undefined ? undefined : toLocalId(target.memberId);
     const userId = target.userId === undefined ? undefined : toLocalId(target.userId);
@@ -373,24 +364,6 @@ export class TeamService {
   private teamOfMember(memberId: string): string {
     const row = this.o.store.read((db) => db.get<{ team_id: string }>('SELECT team_id FROM members WHERE id = ?', [toLocalId(memberId)]));
     return row?.team_id ?? this.teamOf(undefined);
-  }
-
-  private localMembers(teamId: string): MemberRecord[] {
-    return this.o.store.read((db) =>
-      db
-        .all<{ id: string }>(
-          `SELECT id FROM members WHERE team_id = ?
-           ORDER BY CASE role WHEN 'Owner' THEN 0 WHEN 'Admin' THEN 1 ELSE 2 END, email COLLATE NOCASE, user_id`,
-          [teamId],
-        )
-        .map((r) => (memberDefinition.load(db, r.id) as Member).toRecord()),
-    );
-  }
-
-  private localMember(id: string): MemberRecord {
-    const member = this.o.store.read((db) => memberDefinition.load(db, id));
-    if (!member) throw new TeamError('not-found', 'That membership is not known here any more. The Team view shows who is in the team.');
-    return member.toRecord();
   }
 
   /** Local copies of a team the user left go away, as a sync pull would do; the active team moves on. */
@@ -419,41 +392,3 @@ export function toLocalId(id: string): string {
   }
 }
 
-/** An address the local schema would refuse later is dropped here rather than stored. */
-function saveMember(db: SqlDb, row: RemoteMemberRow): void {
-  const email = row.email && emailField.safeParse(row.email).success ? row.email : null;
-  const known = email ? null : (memberDefinition.load(db, base64ToUuid(row.id))?.email ?? null);
-  memberDefinition.save(db, Member.fromRemote(row, email ?? known));
-}
-
-/** The server's member list is the truth: rows it no longer has are gone locally too. */
-function replaceMembers(db: SqlDb, teamId: string, rows: readonly RemoteMemberRow[]): void {
-  const keep = new Set(rows.map((r) => base64ToUuid(r.id)));
-  for (const { id } of db.all<{ id: string }>('SELECT id FROM members WHERE team_id = ?', [teamId])) {
-    if (!keep.has(id)) memberDefinition.remove(db, id);
-  }
-  for (const row of rows) saveMember(db, row);
-}
-
-function lastOwner(name: string, othersInTeam: boolean): TeamError {
-  return new TeamError(
-    'last-owner',
-    othersInTeam
-      ? `You are the last owner of "${name}", and a team always keeps an owner. Make another member owner first (FocusFlow: Change Member Role), then leave.`
-      : `You are the only member of "${name}", and a team always keeps an owner, so it cannot be left. Invite someone, make them owner, then leave.`,
-  );
-}
-
-/** The server's 403 as a refusal that says which role is needed; other failures pass through. */
-function refusal(err: unknown, message: string, code: 'forbidden' | 'no-team' = 'forbidden'): unknown {
-  if (isClientError(err) && ((err.kind === 'auth' && err.code === 'forbidden') || err.kind === 'not-found')) return new TeamError(code, message);
-  return err;
-}
-
-function isBadRequest(err: unknown): boolean {
-  return isClientError(err) && err.kind === 'validation' && err.code === 'bad-request';
-}
-
-function isOffline(err: unknown): boolean {
-  return isClientError(err) && (err.kind === 'network' || (err.kind === 'server' && err.code === 'server-error') || err.kind === 'rate-limited');
-}
