@@ -55,6 +55,11 @@ export function stampUuidV7(bytes: Uint8Array, ms: number): Uint8Array {
   return bytes;
 }
 
+/** An id in either spelling (TrailBase's base64 from the server, a UUID locally) as the local UUID. */
+export function toLocalId(id: string): string {
+  return isUuid(id) ? id.toLowerCase() : base64ToUuid(id);
+}
+
 export function isUuid(value: string): boolean {
   return UUID_PATTERN.test(value);
 }

@@ -7,7 +7,8 @@
 import * as assert from 'assert';
 import { base64ToUuid } from '../../src/core/ids';
 import type { SharedSession } from '../../src/core/models';
-import { shareSession, toLocalId, unshareSession, updateSharedSession } from '../../src/core/sync/sharing';
+import { toLocalId } from '../../src/core/ids';
+import { shareSession, unshareSession, updateSharedSession } from '../../src/core/sync/sharing';
 import { startTestServer, type Faults, type TestServer } from '../server/harness';
 import { completedSessions, createTeam, joinTeam, machine, remoteShared, userAccount, type Machine } from './syncFixtures';
 

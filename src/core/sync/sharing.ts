@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Disposable, Event } from '../events';
 import type { FocusChange } from '../focus/focusService';
-import { base64ToUuid, bytesToUuid, isUuid, stampUuidV7 } from '../ids';
+import { bytesToUuid, stampUuidV7, toLocalId } from '../ids';
 import type { Logger } from '../logger';
 import { SharedSession, type SharedSessionRecord } from '../models';
 import { sharedSessionDefinition } from '../models/sharedSession';
@@ -52,11 +52,6 @@ interface SessionRow {
   planned_duration_minutes: number;
   actual_duration_seconds: number | null;
   completed: number;
-}
-
-/** Team and user ids arrive in either spelling (TrailBase base64 from the server, UUIDs locally). */
-export function toLocalId(id: string): string {
-  return isUuid(id) ? id.toLowerCase() : base64ToUuid(id);
 }
 
 /**

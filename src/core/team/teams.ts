@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { Emitter, type Event } from '../events';
-import { base64ToUuid, isUuid, uuidToBase64, uuidv7 } from '../ids';
+import { base64ToUuid, toLocalId as localIdOf, uuidToBase64, uuidv7 } from '../ids';
 import type { Logger } from '../logger';
 import { memberDefinition, type MemberRecord, type MemberRole } from '../models/member';
 import { Team, teamDefinition, remoteTeamSchema } from '../models/team';
@@ -384,9 +384,8 @@ export class TeamService {
 
 /** Local ids are hyphenated UUIDs; TrailBase's base64 spelling is accepted too. */
 export function toLocalId(id: string): string {
-  if (isUuid(id)) return id.toLowerCase();
   try {
-    return base64ToUuid(id);
+    return localIdOf(id);
   } catch {
     throw new TeamError('bad-input', `"${id}" is not a FocusFlow id.`);
   }

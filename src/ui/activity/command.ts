@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { getTeamActivity, type RangeDays, type TeamActivity } from '../../core/activity';
-import { base64ToUuid, isUuid } from '../../core/ids';
+import { toLocalId } from '../../core/ids';
 import type { Store } from '../../core/store';
 import type { ConnectionState } from '../../core/team/connection';
 import { isRangeDays } from '../../webview/protocol';
@@ -51,7 +51,7 @@ export function registerTeamActivityCommand(
       }
       const rangeDays = arg?.rangeDays ?? (await pickRange());
       if (!rangeDays) return undefined;
-      const localTeamId = isUuid(teamId) ? teamId.toLowerCase() : base64ToUuid(teamId);
+      const localTeamId = toLocalId(teamId);
       const activity = store.read((db) => getTeamActivity(db, { teamId: localTeamId, rangeDays, timeZone: arg?.timeZone }));
       if (!arg) {
         provider.showRange(rangeDays);

@@ -1,11 +1,10 @@
 import { getTeamActivity, type RangeDays } from '../../core/activity';
-import { base64ToUuid, isUuid } from '../../core/ids';
+import { toLocalId } from '../../core/ids';
 import type { Store } from '../../core/store';
 import type { ConnectionState } from '../../core/team/connection';
 import type { HostMessage } from '../../webview/protocol';
 
 /** The connection keeps ids as the server spells them; the local tables use hyphenated UUIDs. */
-const localId = (id: string) => (isUuid(id) ? id.toLowerCase() : base64ToUuid(id));
 
 /** What the Activity view shows for a connection state and range: the team's activity or the next step. */
 export function activityMessage(store: Store, connection: ConnectionState, rangeDays: RangeDays, now?: number): HostMessage {
@@ -17,8 +16,8 @@ export function activityMessage(store: Store, connection: ConnectionState, range
     case 'connected': {
       const { teamId, userId } = connection.connection;
       if (!teamId) return { type: 'empty', reason: 'no-team', rangeDays };
-      const activity = store.read((db) => getTeamActivity(db, { teamId: localId(teamId), rangeDays, now }));
-      return { type: 'activity', activity, me: localId(userId) };
+      const activity = store.read((db) => getTeamActivity(db, { teamId: toLocalId(teamId), rangeDays, now }));
+      return { type: 'activity', activity, me: toLocalId(userId) };
     }
   }
 }

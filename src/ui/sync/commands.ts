@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { SyncEngine } from '../../core/sync/engine';
 import type { QueueStats } from '../../core/sync/queue';
-import { ShareError, shareSession, shareableSessions, toLocalId, type SharingContext } from '../../core/sync/sharing';
+import { toLocalId } from '../../core/ids';
+import { ShareError, shareSession, shareableSessions, type SharingContext } from '../../core/sync/sharing';
 import type { ConnectionService } from '../../core/team/connection';
 import type { Store } from '../../core/store';
 import { type Feedback, guarded } from '../commandErrors';
