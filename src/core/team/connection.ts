@@ -2,7 +2,7 @@ import type { Clock } from '../clock';
 import { Emitter, type Event } from '../events';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
-import { TrailBaseClient, type AuthState } from '../trailbase';
+import { serverUrlText, type AuthState, type TrailBaseClient } from '../trailbase';
 
 /** The signed-in link to a team server, as the `team_connection` row keeps it (never any secret). */
 export interface Connection {
@@ -75,7 +75,7 @@ export class ConnectionService {
   }
 
   async connect(serverUrl: string, email: string, password: string): Promise<Connection> {
-    const url = TrailBaseClient.validateServerUrl(serverUrl).toString().replace(/\/$/, '');
+    const url = serverUrlText(serverUrl);
     const client = this.o.createClient(url);
     const auth = await client.login(email.trim(), password);
     const previous = this.readRow();
@@ -100,7 +100,7 @@ export class ConnectionService {
   }
 
   async register(serverUrl: string, email: string, password: string): Promise<{ message: string }> {
-    const client = this.o.createClient(TrailBaseClient.validateServerUrl(serverUrl).toString().replace(/\/$/, ''));
+    const client = this.o.createClient(serverUrlText(serverUrl));
     return client.register(email.trim(), password);
   }
 

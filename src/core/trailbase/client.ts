@@ -10,7 +10,7 @@ import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry';
 import { scrubbingLogger } from './scrubbingLogger';
 import { Session, type AuthState, type SessionUser, type TokenStore, type Tokens } from './session';
 import { runTransaction, type TransactionOptions, type TransactionOp, type TransactionResult } from './transaction';
-import { validateServerUrl } from './url';
+import { isEmailAddress, validateServerUrl } from './url';
 
 export interface TrailBaseClientOptions {
   serverUrl: string;
@@ -304,7 +304,7 @@ export class TrailBaseClient {
 }
 
 function checkEmail(email: string): void {
-  if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) throw new ValidationError('bad-input', `"${email}" is not an email address. Enter the email you registered with.`);
+  if (!isEmailAddress(email)) throw new ValidationError('bad-input', `"${email}" is not an email address. Enter the email you registered with.`);
 }
 
 function safeJson(text: string): unknown {

@@ -22,4 +22,4 @@ export type { Where, CompareOp, FilterValue, ColumnCondition } from './filters';
 export { MAX_TRANSACTION_OPS, type TransactionOp, type TransactionResult, type TransactionOptions } from './transaction';
 export type { ChangeEvent, SubscribeHandlers, SubscribeOptions, Subscription, SubscriptionStatus } from './subscribe';
 export type { RetryPolicy } from './retry';
-export { validateServerUrl, isLoopbackHost } from './url';
+export { validateServerUrl, serverUrlText, isEmailAddress, isLoopbackHost } from './url';

@@ -7,6 +7,16 @@ export function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || LOOPBACK_V4.test(hostname);
 }
 
+/** The checked address as the text the connection keeps: `https://host` or `https://host/prefix`. */
+export function serverUrlText(input: string): string {
+  return validateServerUrl(input).toString().replace(/\/$/, '');
+}
+
+/** Whether the text looks like an email address (the server has the final word). */
+export function isEmailAddress(text: string): boolean {
+  return /^[^\s@]+@[^\s@]+$/.test(text.trim());
+}
+
 /**
  * Checks a server address typed by a user and returns it normalised (no trailing slash, no query).
  * `https://` is required because the password and tokens travel in it; plain `http://` is accepted only

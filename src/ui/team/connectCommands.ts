@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Connection, ConnectionService } from '../../core/team/connection';
-import { TrailBaseClient, isClientError } from '../../core/trailbase';
+import { TrailBaseClient, isClientError, isEmailAddress, serverUrlText } from '../../core/trailbase';
 import { type Feedback, guarded } from '../commandErrors';
 
 export const connectCommandIds = ['focusflow.connectTeam', 'focusflow.createAccount', 'focusflow.disconnectTeam'] as const;
@@ -108,7 +108,7 @@ async function askForAccount(
       prompt: 'Email address',
       value: state.status === 'signed-out' ? state.email : undefined,
       ignoreFocusOut: true,
-      validateInput: (value) => (/^[^\s@]+@[^\s@]+$/.test(value.trim()) ? undefined : 'Enter an email address, like ada@example.com.'),
+      validateInput: (value) => (isEmailAddress(value) ? undefined : 'Enter an email address, like ada@example.com.'),
     }));
   if (email === undefined) return undefined;
   const password =
@@ -132,7 +132,7 @@ async function askForAccount(
     if (again === undefined) return undefined;
   }
   // Checked here too: an address passed as an argument never went through the input box's validation.
-  const url = TrailBaseClient.validateServerUrl(serverUrl.trim()).toString().replace(/\/$/, '');
+  const url = serverUrlText(serverUrl);
   return { serverUrl: url, email: email.trim(), password };
 }
 
