@@ -6,53 +6,28 @@ import { rmSync } from 'node:fs';
 import { z } from 'zod';
 import { uuidToBase64 } from '../../src/core/ids';
 import { silentLogger } from '../../src/core/logger';
-import { Store } from '../../src/core/store';
-import { ConnectionService } from '../../src/core/team/connection';
 import { Presence, presenceId } from '../../src/core/team/presence';
-import { TeamService } from '../../src/core/team/teams';
-import { TrailBaseClient } from '../../src/core/trailbase';
 import { startTestServer, type TestServer } from '../server/harness';
-import { tempDbFile } from '../support/bundleScript';
 import { depotWithoutPresence } from '../unit/team/fixtures/presenceDepot';
-import { PASSWORD, uniqueEmail } from './helpers';
-import { MemoryTokenStore } from '../support/memoryTokenStore';
+import { signedInMachine, type Machine } from './teamFixtures';
 
-interface Person {
-  userId: string;
-  connection: ConnectionService;
-  teams: TeamService;
+interface Person extends Machine {
   presence: Presence;
   sharing: { on: boolean };
-  close(): Promise<void>;
 }
 
+/** A signed-in machine with presence, whose sharing switch the test flips. */
 async function person(server: TestServer, prefix: string): Promise<Person> {
-  const email = uniqueEmail(prefix);
-  await server.createVerifiedUser(email, PASSWORD);
-  const { store } = await Store.open({ file: tempDbFile(), logger: silentLogger });
-  const tokens = new MemoryTokenStore();
-  const clock = { now: () => Date.now() };
-  const connection = new ConnectionService({
-    store,
-    logger: silentLogger,
-    clock,
-    createClient: (serverUrl) => new TrailBaseClient({ serverUrl, tokenStore: tokens, logger: silentLogger, retry: { retries: 0 } }),
-  });
-  const { userId } = await connection.connect(server.url, email, PASSWORD);
+  const machine = await signedInMachine(server, prefix);
   const sharing = { on: false };
-  const presence = new Presence({ connection, logger: silentLogger, clock, enabled: () => sharing.on, live: false });
-  const teams = new TeamService({ store, connection, logger: silentLogger });
+  const presence = new Presence({ connection: machine.connection, logger: silentLogger, clock: { now: () => Date.now() }, enabled: () => sharing.on, live: false });
   return {
-    userId,
-    connection,
-    teams,
+    ...machine,
     presence,
     sharing,
     async close() {
       presence.dispose();
-      teams.dispose();
-      connection.dispose();
-      await store.close();
+      await machine.close();
     },
   };
 }

@@ -2,51 +2,10 @@
 // with its own database file, against the local TrailBase-compatible server running the server kit.
 import * as assert from 'assert';
 import { z } from 'zod';
-import { silentLogger } from '../../src/core/logger';
-import { Store } from '../../src/core/store';
-import { ConnectionService } from '../../src/core/team/connection';
 import { TeamError, type TeamErrorCode } from '../../src/core/team/teamErrors';
-import { TeamService } from '../../src/core/team/teams';
-import { TrailBaseClient } from '../../src/core/trailbase';
 import { startTestServer, type TestServer } from '../server/harness';
-import { tempDbFile } from '../support/bundleScript';
-import { PASSWORD, uniqueEmail } from './helpers';
-import { MemoryTokenStore } from '../support/memoryTokenStore';
+import { signedInMachine, type Machine } from './teamFixtures';
 
-interface Person {
-  email: string;
-  store: Store;
-  connection: ConnectionService;
-  teams: TeamService;
-  close(): Promise<void>;
-}
-
-/** A new user on a new machine, or (with `existing`) that user on another machine. */
-async function person(server: TestServer, prefix: string, existing?: string): Promise<Person> {
-  const email = existing ?? uniqueEmail(prefix);
-  if (!existing) await server.createVerifiedUser(email, PASSWORD);
-  const { store } = await Store.open({ file: tempDbFile(), logger: silentLogger });
-  const tokens = new MemoryTokenStore();
-  const connection = new ConnectionService({
-    store,
-    logger: silentLogger,
-    clock: { now: () => Date.now() },
-    createClient: (serverUrl) => new TrailBaseClient({ serverUrl, tokenStore: tokens, logger: silentLogger, retry: { retries: 0 } }),
-  });
-  await connection.connect(server.url, email, PASSWORD);
-  const teams = new TeamService({ store, connection, logger: silentLogger });
-  return {
-    email,
-    store,
-    connection,
-    teams,
-    async close() {
-      teams.dispose();
-      connection.dispose();
-      await store.close();
-    },
-  };
-}
 
 async function refused(code: TeamErrorCode, action: Promise<unknown>): Promise<TeamError> {
   try {
@@ -60,15 +19,15 @@ async function refused(code: TeamErrorCode, action: Promise<unknown>): Promise<T
 }
 
 /** The role the person's local copy holds for `email`'s membership. */
-const roleOf = (p: Person, email: string) => p.store.read((db) => db.get<{ role: string }>('SELECT role FROM members WHERE email = ?', [email]))?.role;
-const idOf = (p: Person): string => {
+const roleOf = (p: Machine, email: string) => p.store.read((db) => db.get<{ role: string }>('SELECT role FROM members WHERE email = ?', [email]))?.role;
+const idOf = (p: Machine): string => {
   const s = p.connection.state;
   assert.ok(s.status === 'connected');
   return s.connection.userId;
 };
 
 /** What the server itself says, read as the given person. */
-async function serverMembers(p: Person, teamId: string): Promise<{ email: string | null; role: string }[]> {
+async function serverMembers(p: Machine, teamId: string): Promise<{ email: string | null; role: string }[]> {
   const { members } = await p.teams.members(teamId);
   return members.map((m) => ({ email: m.email, role: m.role }));
 }
@@ -76,9 +35,9 @@ async function serverMembers(p: Person, teamId: string): Promise<{ email: string
 describe('teams: permission paths against the local server', function () {
   this.timeout(30_000);
   let server: TestServer;
-  const people: Person[] = [];
+  const people: Machine[] = [];
   const join = async (prefix: string) => {
-    const p = await person(server, prefix);
+    const p = await signedInMachine(server, prefix);
     people.push(p);
     return p;
   };
@@ -236,7 +195,7 @@ describe('teams: permission paths against the local server', function () {
 
     // A team joined on another machine is not known locally yet: switching asks the server.
     const third = await alice.teams.createTeam('Third');
-    const laptop = await person(server, 'unused', bob.email);
+    const laptop = await signedInMachine(server, 'unused', bob.email);
     people.push(laptop);
     await laptop.teams.joinTeam(third.inviteCode);
     assert.ok(!bob.teams.teams().some((t) => t.id === third.id));
@@ -250,9 +209,9 @@ describe('teams: members while the server is unreachable', function () {
 
   it('answers from the local copy, and says so', async () => {
     const server = await startTestServer();
-    const alice = await person(server, 'alice');
+    const alice = await signedInMachine(server, 'alice');
     try {
-      const bob = await person(server, 'bob');
+      const bob = await signedInMachine(server, 'bob');
       const team = await alice.teams.createTeam('Offline');
       await bob.teams.joinTeam(team.inviteCode);
       await bob.close();
