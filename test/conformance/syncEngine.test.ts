@@ -40,6 +40,8 @@ describe('sync engine against the local TrailBase-compatible server', function (
     await b.close();
   });
   afterEach(async () => {
+    // A test that failed halfway must not leave its injected faults to the tests after it.
+    await server.clearFaults();
     for (const m of open.splice(0)) await m.close();
   });
   after(async () => server?.stop());
@@ -160,7 +162,8 @@ describe('sync engine against the local TrailBase-compatible server', function (
 
   it('a 503 backs the change off (persisted in the file); being unreachable charges nothing and the server coming back triggers a run', async () => {
     const file = tempDbFile();
-    const a = await on(alice.email, { file, backoff: { baseMs: 60_000, capMs: 60_000 }, probe: { baseMs: 100, capMs: 300 }, client: { retry: { retries: 0 } } });
+    // Full jitter may draw a delay near zero; a fixed draw makes the wait half the minute.
+    const a = await on(alice.email, { file, backoff: { baseMs: 60_000, capMs: 60_000 }, random: () => 0.5, probe: { baseMs: 100, capMs: 300 }, client: { retry: { retries: 0 } } });
     const [s1] = await completedSessions(a.store, 1, Date.parse('2026-09-01T08:00:00.000Z'));
     await shareSession(a.sharing, { sessionId: s1, teamId: team.id, userId: a.userId });
     const row = () => a.store.read((db) => db.get<{ retry_count: number; next_attempt_at: number; last_error: string | null }>('SELECT retry_count, next_attempt_at, last_error FROM sync_queue'));

@@ -22,6 +22,7 @@ export interface MachineOptions {
   file?: string;
   settings?: Partial<SyncSettings>;
   backoff?: BackoffPolicy;
+  random?: () => number;
   probe?: BackoffPolicy;
   subscribe?: boolean;
   client?: Partial<TrailBaseClientOptions>;
@@ -66,6 +67,7 @@ export async function machine(server: TestServer, email: string, teamId: string 
     clock,
     settings: () => settings,
     ...(o.backoff ? { backoff: o.backoff } : {}),
+    ...(o.random ? { random: o.random } : {}),
     ...(o.probe ? { probe: o.probe } : {}),
     subscribe: o.subscribe ?? false,
   });

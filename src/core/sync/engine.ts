@@ -40,6 +40,8 @@ export interface SyncEngineOptions {
   settings: () => SyncSettings;
   /** Retry timing of queued operations (default: 2 s growing to 10 min). */
   backoff?: BackoffPolicy;
+  /** The jitter of that backoff (default Math.random); tests fix it to know when a retry is due. */
+  random?: () => number;
   /** Probing an unreachable server: first delay and cap. Default 2 s to 2 min. */
   probe?: BackoffPolicy;
   /** Live updates over SSE while connected (default true). */
@@ -102,6 +104,7 @@ export class SyncEngine implements Disposable {
       maxAttempts: s.maxAttempts,
       batchSize: s.batchSize,
       ...(this.o.backoff ? { backoff: this.o.backoff } : {}),
+      ...(this.o.random ? { random: this.o.random } : {}),
     });
   }
 
