@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { FocusFlowApi } from '../../src/extension';
 import { silentLogger } from '../../src/core/logger';
 import { Store } from '../../src/core/store';
-import { activateExtension, readDb, waitFor } from './helpers';
+import { activateExtension, answerQuickPick, readDb, waitFor } from './helpers';
 
 interface SessionRow {
   id: string;
@@ -43,18 +43,6 @@ async function rows(): Promise<SessionRow[]> {
 
 async function row(id: string): Promise<SessionRow | undefined> {
   return (await rows()).find((r) => r.id === id);
-}
-
-/** Keeps answering a quick pick with `command` until the command that opened it resolves. */
-async function answerQuickPick<T>(pending: Thenable<T>, command: string): Promise<T> {
-  let settled = false;
-  const result = Promise.resolve(pending).finally(() => (settled = true));
-  const deadline = Date.now() + 10_000;
-  while (!settled && Date.now() < deadline) {
-    await vscode.commands.executeCommand(command);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return result;
 }
 
 async function setStatusBarMode(mode: string | undefined): Promise<void> {

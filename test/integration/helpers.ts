@@ -1,5 +1,5 @@
 // What integration tests share: the extension under test, an independent look at its database file,
-// and waiting for something the extension does asynchronously.
+// waiting for something the extension does asynchronously, and answering its quick picks.
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -119,4 +119,19 @@ export class MemorySecretStorage implements vscode.SecretStorage {
     this.values.delete(key);
     this.changed.fire({ key });
   }
+}
+
+/**
+ * Keeps answering a quick pick with `command` until the command that opened it resolves. One command
+ * only: of two sent in a row, the first may go out before the picker opens and the second after.
+ */
+export async function answerQuickPick<T>(pending: Thenable<T>, command: string): Promise<T> {
+  let settled = false;
+  const result = Promise.resolve(pending).finally(() => (settled = true));
+  const deadline = Date.now() + 10_000;
+  while (!settled && Date.now() < deadline) {
+    await vscode.commands.executeCommand(command);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return result;
 }

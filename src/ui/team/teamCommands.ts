@@ -194,8 +194,10 @@ async function pickTeam(teams: TeamService): Promise<string | undefined> {
   // The server may know teams joined on another machine; offline, the local list has to do.
   const list = await teams.refreshMyTeams().catch(() => teams.teams());
   if (list.length === 0) throw new TeamError('no-team', 'You are not in a team yet. Create one or join one with an invite code.');
+  // The active team goes last, so the item selected on open (and Enter) is a team to switch to.
+  const ordered = [...list.filter((t) => !t.active), ...list.filter((t) => t.active)];
   const picked = await vscode.window.showQuickPick(
-    list.map((t) => ({ label: shown(t.name), description: `${t.role}${t.active ? ' · active' : ''}`, teamId: t.id })),
+    ordered.map((t) => ({ label: shown(t.name), description: `${t.role}${t.active ? ' · active' : ''}`, teamId: t.id })),
     { title: 'FocusFlow: Switch Active Team', placeHolder: 'Shared sessions and the Activity view follow the active team' },
   );
   return picked?.teamId;
