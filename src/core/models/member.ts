@@ -126,7 +126,10 @@ export const memberDefinition: EntityDefinition<Member> = {
   },
   save: (db, m) => table.upsert(db, m.toRecord()),
   remove: (db, id) => void table.delete(db, id),
-  setSyncStatus(db, id, status) {
-    if (status === 'synced') db.run('UPDATE members SET remote_id = ? WHERE id = ?', [uuidToBase64(id), id]);
+  setSyncStatus(db, ids, status) {
+    if (status !== 'synced') return;
+    db.run('UPDATE members SET remote_id = acked.value ->> 1 FROM json_each(?) AS acked WHERE members.id = acked.value ->> 0', [
+      JSON.stringify(ids.map((id) => [id, uuidToBase64(id)])),
+    ]);
   },
 };

@@ -186,12 +186,12 @@ export const sharedSessionDefinition: EntityDefinition<SharedSession> = {
   },
   save: (db, s) => table.upsert(db, s.toRecord()),
   remove: (db, id) => void table.delete(db, id),
-  setSyncStatus(db, id, status) {
+  setSyncStatus(db, ids, status) {
     db.run(
       `UPDATE shared_sessions SET sync_status = :status,
-         remote_session_id = CASE WHEN :status = 'synced' THEN :remote ELSE remote_session_id END
-       WHERE id = :id`,
-      { ':status': status, ':remote': uuidToBase64(id), ':id': id },
+         remote_session_id = CASE WHEN :status = 'synced' THEN acked.value ->> 1 ELSE remote_session_id END
+       FROM json_each(:acked) AS acked WHERE shared_sessions.id = acked.value ->> 0`,
+      { ':status': status, ':acked': JSON.stringify(ids.map((id) => [id, uuidToBase64(id)])) },
     );
   },
 };

@@ -116,7 +116,10 @@ export const teamDefinition: EntityDefinition<Team> = {
   },
   save: (db, t) => table.upsert(db, t.toRecord()),
   remove: (db, id) => void table.delete(db, id),
-  setSyncStatus(db, id, status) {
-    if (status === 'synced') db.run('UPDATE teams SET remote_id = ? WHERE id = ?', [uuidToBase64(id), id]);
+  setSyncStatus(db, ids, status) {
+    if (status !== 'synced') return;
+    db.run('UPDATE teams SET remote_id = acked.value ->> 1 FROM json_each(?) AS acked WHERE teams.id = acked.value ->> 0', [
+      JSON.stringify(ids.map((id) => [id, uuidToBase64(id)])),
+    ]);
   },
 };

@@ -199,21 +199,20 @@ export class SyncQueue {
     const now = this.clock.now();
     const list = asList(ops);
     const acknowledged = list.length;
-    const current = new Map(
+    // Rows still holding the revision that was sent are done: one statement retires them all.
+    const retired = new Set(
       db
-        .all<Pick<QueueRow, 'id' | 'revision' | 'operation'>>(`SELECT id, revision, operation FROM sync_queue WHERE id IN (SELECT value FROM json_each(?))`, [
-          JSON.stringify(list.map((op) => op.id)),
-        ])
-        .map((row) => [row.id, row]),
+        .all<{ id: string }>(
+          `DELETE FROM sync_queue WHERE rowid IN (SELECT q.rowid FROM json_each(?) AS sent
+             JOIN sync_queue AS q ON q.id = sent.value ->> 0 AND q.revision = sent.value ->> 1) RETURNING id`,
+          [JSON.stringify(list.map((op) => [op.id, op.revision]))],
+        )
+        .map((row) => row.id),
     );
-    const finished: QueuedOp[] = [];
     for (const op of list) {
-      const row = current.get(op.id);
+      if (retired.has(op.id)) continue;
+      const row = db.get<Pick<QueueRow, 'operation'>>('SELECT operation FROM sync_queue WHERE id = ?', [op.id]);
       if (!row) continue;
-      if (row.revision === op.revision) {
-        finished.push(op);
-        continue;
-      }
       // The newer change still has to go out. If what was acknowledged was this create, the record now
       // exists and the change is an update; a create queued after an acknowledged delete stays a create.
       const delivered = op.operation === 'create' && row.operation === 'create';
@@ -222,10 +221,11 @@ export class SyncQueue {
         op.id,
       ]);
     }
-    db.run('DELETE FROM sync_queue WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(finished.map((op) => op.id))]);
-    for (const op of finished) {
-      if (op.operation !== 'delete') this.registry.get(op.entityType).setSyncStatus(db, op.entityId, 'synced');
-    }
+    this.setSyncStatus(
+      db,
+      list.filter((op) => retired.has(op.id) && op.operation !== 'delete'),
+      'synced',
+    );
     if (acknowledged > 0) {
       setSyncState(db, KEY_SYNCED, String(this.syncedTotal(db) + acknowledged));
       setSyncState(db, KEY_LAST_SYNC_AT, String(now));
@@ -247,7 +247,7 @@ export class SyncQueue {
       .filter((r): r is { op: QueuedOp; row: QueueRow } => r.row !== undefined && r.row.status === 'pending');
     const failures = Math.max(1, ...rows.map(({ row }) => (row.retry_count ?? 0) + 1));
     const nextAttemptAt = now + Math.max(backoffDelay(failures, this.random, this.backoff), options.retryAfterMs ?? 0);
-    let failed = 0;
+    const givenUp: QueuedOp[] = [];
     for (const { op, row } of rows) {
       const sameContent = row.revision === op.revision;
       const retryCount = (row.retry_count ?? 0) + (sameContent ? 1 : 0);
@@ -259,19 +259,16 @@ export class SyncQueue {
         nextAttemptAt,
         op.id,
       ]);
-      if (givesUp) {
-        failed++;
-        this.registry.get(op.entityType).setSyncStatus(db, op.entityId, 'failed');
-      }
+      if (givesUp) givenUp.push(op);
     }
+    this.setSyncStatus(db, givenUp, 'failed');
     if (rows.length > 0) setSyncState(db, KEY_LAST_ERROR, error);
-    return { failed, retrying: rows.length - failed };
+    return { failed: givenUp.length, retrying: rows.length - givenUp.length };
   }
 
   /** Gives every failed operation a fresh set of attempts, due now. Returns how many. */
   retryFailed(db: SqlDb): number {
-    const failed = this.listFailed(db);
-    for (const op of failed) this.registry.get(op.entityType).setSyncStatus(db, op.entityId, 'pending');
+    this.setSyncStatus(db, this.listFailed(db), 'pending');
     return db.run(`UPDATE sync_queue SET status = 'pending', retry_count = 0, next_attempt_at = 0 WHERE status = 'failed'`);
   }
 
@@ -317,6 +314,17 @@ export class SyncQueue {
 
   private syncedTotal(db: SqlDb): number {
     return Number(getSyncState(db, KEY_SYNCED) ?? 0);
+  }
+
+  /** One statement per entity type for the whole list. */
+  private setSyncStatus(db: SqlDb, ops: readonly QueuedOp[], status: 'pending' | 'synced' | 'failed'): void {
+    const idsByType = new Map<string, string[]>();
+    for (const op of ops) {
+      const ids = idsByType.get(op.entityType);
+      if (ids) ids.push(op.entityId);
+      else idsByType.set(op.entityType, [op.entityId]);
+    }
+    for (const [type, ids] of idsByType) this.registry.get(type).setSyncStatus(db, ids, status);
   }
 
   private rowFor(db: SqlDb, entityType: string, entityId: string): QueueRow | undefined {

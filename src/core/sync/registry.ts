@@ -41,10 +41,11 @@ export interface EntityDefinition<E extends AnySyncableEntity = AnySyncableEntit
   save(db: SqlDb, entity: E): void;
   remove(db: SqlDb, localId: string): void;
   /**
-   * Records on the local row what the queue learnt: `synced` once the server holds the latest change,
-   * `failed` when it was refused for good, `pending` when it was queued again.
+   * Records on the local rows what the queue learnt: `synced` once the server holds the latest change,
+   * `failed` when it was refused for good, `pending` when it was queued again. Takes a whole batch's ids,
+   * because a push acknowledges thousands at once and one statement per row is most of its local cost.
    */
-  setSyncStatus(db: SqlDb, localId: string, status: 'pending' | 'synced' | 'failed'): void;
+  setSyncStatus(db: SqlDb, localIds: readonly string[], status: 'pending' | 'synced' | 'failed'): void;
 }
 
 /** One TrailBase transaction operation (`POST /api/transaction/v1/execute`). */

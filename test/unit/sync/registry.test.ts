@@ -53,7 +53,9 @@ const noteDefinition: EntityDefinition<Note> = {
     db.run('INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?)', [r.id, r.text, r.synced ? 1 : 0, r.last_modified]);
   },
   remove: (db, id) => void db.run('DELETE FROM notes WHERE id = ?', [id]),
-  setSyncStatus: (db, id, status) => void db.run('UPDATE notes SET synced = ? WHERE id = ?', [status === 'synced' ? 1 : 0, id]),
+  setSyncStatus: (db, ids, status) => {
+    for (const id of ids) db.run('UPDATE notes SET synced = ? WHERE id = ?', [status === 'synced' ? 1 : 0, id]);
+  },
 };
 
 describe('entity registry', () => {
