@@ -4,6 +4,7 @@
 import type { Db } from './db';
 import { apiRequiresTable, badRequest, HttpError, internal, recordNotFound, sqliteToHttp } from './errors';
 import type { RecordApi, User } from './recordApi';
+import type { ColumnInfo } from './schema';
 import { toB64 } from './uuid';
 import { primaryKeyToValue, recordToParams, sqlToJson, type SqlValue } from './values';
 
@@ -42,8 +43,23 @@ export function prepareInsert(api: RecordApi, user: User | undefined, value: unk
   const values = recordToParams(schema, record);
   api.checkAccess('CREATE', user, undefined, values);
   const cols = [...values.keys()];
+  const params: Record<string, SqlValue> = {};
+  for (const [c, v] of values) params[c.placeholder] = v;
+  return { sql: insertSql(api, cols), params };
+}
+
+// Bulk creates render the same INSERT for every record; rendering it once per column set keeps a
+// 1,024-record request from building (and hashing, for the statement cache) 1,024 copies.
+const insertSqlCache = new WeakMap<RecordApi, Map<string, string>>();
+function insertSql(api: RecordApi, cols: ColumnInfo[]): string {
+  let cache = insertSqlCache.get(api);
+  if (!cache) insertSqlCache.set(api, (cache = new Map()));
+  const key = cols.map((c) => c.name).join('\u0000');
+  let sql = cache.get(key);
+  if (sql !== undefined) return sql;
+  const { schema, config } = api;
   const pk = `"${schema.pk.name}"`;
-  let sql = cols.length === 0
+  sql = cols.length === 0
     ? `INSERT INTO "${schema.name}" DEFAULT VALUES`
     : `INSERT INTO "${schema.name}" (${cols.map((c) => `"${c.name}"`).join(', ')}) VALUES (${cols.map((c) => `:${c.placeholder}`).join(', ')})`;
   if (config.conflictResolution === 'REPLACE') {
@@ -52,9 +68,8 @@ export function prepareInsert(api: RecordApi, user: User | undefined, value: unk
     sql += ` ON CONFLICT (${pk}) DO NOTHING`;
   }
   sql += ` RETURNING "_rowid_", ${pk}`;
-  const params: Record<string, SqlValue> = {};
-  for (const [c, v] of values) params[c.placeholder] = v;
-  return { sql, params };
+  cache.set(key, sql);
+  return sql;
 }
 
 /** Runs a prepared insert; the id comes back as TrailBase prints it (base64 or decimal). */

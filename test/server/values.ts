@@ -7,8 +7,9 @@ import { fromB64, parseUuidText, toB64 } from './uuid';
 
 export type SqlValue = number | string | Buffer | null | bigint;
 
+const invalid = (): HttpError => badRequest('Invalid Parameters');
+
 export function jsonToSql(type: ColumnType, value: unknown): SqlValue {
-  const invalid = (): HttpError => badRequest('Invalid Parameters');
   if (value === null) return null;
   switch (typeof value) {
     case 'boolean':
@@ -77,12 +78,20 @@ function visibleColumns(schema: TableSchema, excluded: string[]): string[] {
 /** Request body → {column: value} for known columns only. */
 export function recordToParams(schema: TableSchema, record: Record<string, unknown>): Map<ColumnInfo, SqlValue> {
   const params = new Map<ColumnInfo, SqlValue>();
+  const byName = columnsByName(schema);
   for (const [key, value] of Object.entries(record)) {
-    const column = schema.columns.find((c) => c.name === key);
+    const column = byName.get(key);
     if (!column) continue;
     params.set(column, jsonToSql(column.type, value));
   }
   return params;
+}
+
+const columnMaps = new WeakMap<TableSchema, Map<string, ColumnInfo>>();
+function columnsByName(schema: TableSchema): Map<string, ColumnInfo> {
+  let byName = columnMaps.get(schema);
+  if (!byName) columnMaps.set(schema, (byName = new Map(schema.columns.map((c) => [c.name, c]))));
+  return byName;
 }
 
 /** A record id from a URL or transaction: base64 or hyphenated UUID for BLOB keys, decimal for INTEGER. */
