@@ -73,7 +73,8 @@ export function uuidv7Time(uuid: string): number {
 
 /** Hyphenated UUID → TrailBase's id form (url-safe base64 with padding, 24 characters). */
 export function uuidToBase64(uuid: string): string {
-  return Buffer.from(uuidToBytesChecked(uuid)).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+  // 16 bytes always end in two padding characters, which Node's base64url leaves out.
+  return `${Buffer.from(uuidToBytesChecked(uuid)).toString('base64url')}==`;
 }
 
 /** TrailBase's id form → hyphenated lower-case UUID. */
