@@ -131,6 +131,7 @@ describe('sync engine against the local TrailBase-compatible server', function (
       strategy: 'LastWriteWins',
       userId: b.userId,
       scope: 'paging test',
+      reader: 'test',
       pageSize: 7,
     });
     const local = new Set(localShared(b).map((r) => r.local_session_id as string));
@@ -239,6 +240,7 @@ describe('sync engine against the local TrailBase-compatible server', function (
         strategy,
         userId: m2.userId,
         scope: 'conflict test',
+        reader: 'test',
       });
       assert.ok(pulled.conflicts >= 1, 'the pull met the pending edit');
       await m2.engine.sync('test');

@@ -11,6 +11,7 @@ import type { BackoffPolicy } from '../../src/core/sync/backoff';
 import type { ConflictStrategy } from '../../src/core/sync/conflict';
 import { SyncEngine, type SyncSettings } from '../../src/core/sync/engine';
 import type { SharingContext } from '../../src/core/sync/sharing';
+import type { EntityRegistry } from '../../src/core/sync/registry';
 import { ConnectionService } from '../../src/core/team/connection';
 import { TrailBaseClient, type TrailBaseClientOptions } from '../../src/core/trailbase';
 import type { TestServer } from '../server/harness';
@@ -28,6 +29,9 @@ export interface MachineOptions {
   client?: Partial<TrailBaseClientOptions>;
   clock?: Clock;
   password?: string;
+  /** The version of FocusFlow this machine runs, and the entity types it reads (default: today's). */
+  reader?: string;
+  registry?: EntityRegistry;
 }
 
 export interface Machine {
@@ -62,10 +66,11 @@ export async function machine(server: TestServer, email: string, teamId: string 
   const engine = new SyncEngine({
     store,
     connection,
-    registry: createEntityRegistry(),
+    registry: o.registry ?? createEntityRegistry(),
     logger: silentLogger,
     clock,
     settings: () => settings,
+    ...(o.reader ? { reader: o.reader } : {}),
     ...(o.backoff ? { backoff: o.backoff } : {}),
     ...(o.random ? { random: o.random } : {}),
     ...(o.probe ? { probe: o.probe } : {}),

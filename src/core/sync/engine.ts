@@ -14,6 +14,7 @@ import { SyncLease } from './lease';
 import { pullChanges } from './pull';
 import { pushQueue } from './push';
 import { SyncQueue, type QueueStats } from './queue';
+import { unreadableSummary } from './unreadable';
 import type { EntityRegistry } from './registry';
 
 export interface SyncSettings {
@@ -48,6 +49,8 @@ export interface SyncEngineOptions {
   subscribe?: boolean;
   /** Delay between a teammate's change arriving live and the pull that fetches it. Default 300 ms. */
   liveDelayMs?: number;
+  /** This version of FocusFlow (see unreadable.ts). Default 'development'. */
+  reader?: string;
 }
 
 const defaultProbe: BackoffPolicy = { baseMs: 2_000, capMs: 120_000 };
@@ -110,7 +113,9 @@ export class SyncEngine implements Disposable {
 
   status(): SyncStatus {
     const stats = this.stats();
-    return { indicator: indicatorFor({ connection: this.o.connection.state, syncing: this.syncing, offlineReason: this.offlineReason, stats }), stats };
+    const indicator = indicatorFor({ connection: this.o.connection.state, syncing: this.syncing, offlineReason: this.offlineReason, stats });
+    const unreadable = this.o.store.read(unreadableSummary);
+    return unreadable ? { indicator, stats, unreadable } : { indicator, stats };
   }
 
   stats(): QueueStats {
@@ -245,6 +250,7 @@ export class SyncEngine implements Disposable {
           strategy: settings.conflictStrategy,
           userId: connection.userId,
           scope: `${connection.serverUrl} ${connection.userId}`,
+          reader: this.o.reader ?? 'development',
         });
         pulled = pull.applied;
         changed ||= pull.applied > 0;

@@ -13,6 +13,8 @@ export type SyncIndicator =
 export interface SyncStatus {
   indicator: SyncIndicator;
   stats: QueueStats;
+  /** Server records this version could not read and skipped (see unreadable.ts). */
+  unreadable?: { count: number; reason: string };
 }
 
 /** The result of `focusflow.syncNow`, as the desktop original's `sync_with_team` returned it. */

@@ -8,6 +8,7 @@ import { resolveConflict, type ConflictStrategy } from './conflict';
 import type { SyncQueue } from './queue';
 import type { EntityDefinition, EntityRegistry, RemoteChange } from './registry';
 import { deleteSyncState, getSyncState, setSyncState } from './syncState';
+import { forgetAllUnreadable, forgetUnreadable, noteUnreadable, rereadPoint, type UnreadableRecords } from './unreadable';
 
 export interface PullOptions {
   store: Store;
@@ -20,6 +21,8 @@ export interface PullOptions {
   userId: string;
   /** Server and user the checkpoints belong to; another scope starts from scratch. */
   scope: string;
+  /** This version of FocusFlow: records an earlier version could not read are pulled again by a later one. */
+  reader: string;
   pageSize?: number;
 }
 
@@ -28,7 +31,7 @@ export interface PullResult {
   applied: number;
   /** Remote changes that met a pending local change. */
   conflicts: number;
-  /** Remote rows that failed validation and were skipped. */
+  /** Remote rows that failed validation and were skipped (see unreadable.ts). */
   rejected: number;
 }
 
@@ -73,15 +76,23 @@ export async function pullChanges(o: PullOptions): Promise<PullResult> {
 }
 
 async function pullCollection(o: PullOptions, definition: EntityDefinition, team: string, where: Where, result: PullResult): Promise<void> {
-  const key = `${CHECKPOINT_PREFIX}${definition.apiName}.${team}`;
+  const collection = `${definition.apiName}.${team}`;
+  const key = `${CHECKPOINT_PREFIX}${collection}`;
   const pageSize = o.pageSize ?? MAX_LIST_LIMIT;
   const api = o.client.records(definition.apiName, anyRow);
   let checkpoint = Number(o.store.read((db) => getSyncState(db, key)) ?? -1);
+  const reread = o.store.read((db) => rereadPoint(db, collection, o.reader));
+  if (reread !== undefined) {
+    o.logger.info(`Reading ${definition.apiName} records again that an earlier version of FocusFlow could not read.`);
+    checkpoint = Math.min(checkpoint, reread);
+    await o.store.write((db) => forgetUnreadable(db, collection));
+  }
   for (;;) {
     const page = await api.list({ where: { ...where, updated_at: { $gt: checkpoint } }, order: ['updated_at'], limit: pageSize });
     if (page.records.length === 0) return;
     const changes: RemoteChange[] = [];
     let last = checkpoint;
+    let unreadable: UnreadableRecords | undefined;
     for (const row of page.records) {
       try {
         const change = definition.parseRemote(row);
@@ -89,9 +100,11 @@ async function pullCollection(o: PullOptions, definition: EntityDefinition, team
         last = Math.max(last, change.updatedAt);
       } catch (err) {
         result.rejected++;
+        const reason = (err as Error).message;
+        unreadable = { after: unreadable?.after ?? last, reader: o.reader, count: (unreadable?.count ?? 0) + 1, reason };
         const at = (row as { updated_at?: unknown }).updated_at;
         if (typeof at === 'number') last = Math.max(last, at);
-        o.logger.warn(`Skipped a ${definition.apiName} record from the server that FocusFlow cannot read: ${(err as Error).message}`);
+        o.logger.warn(`Skipped a ${definition.apiName} record from the server that FocusFlow cannot read: ${reason}`);
       }
     }
     await o.store.write((db) => {
@@ -100,6 +113,7 @@ async function pullCollection(o: PullOptions, definition: EntityDefinition, team
         if (outcome !== 'local-kept') result.applied++;
         if (outcome !== 'applied') result.conflicts++;
       }
+      if (unreadable) noteUnreadable(db, collection, unreadable);
       setSyncState(db, key, String(last));
     });
     checkpoint = last;
@@ -152,6 +166,7 @@ async function resetOnNewScope(store: Store, scope: string): Promise<void> {
   if (store.read((db) => getSyncState(db, SCOPE_KEY)) === scope) return;
   await store.write((db) => {
     for (const { key } of db.all<{ key: string }>(`SELECT key FROM sync_state WHERE key LIKE ?`, [`${CHECKPOINT_PREFIX}%`])) deleteSyncState(db, key);
+    forgetAllUnreadable(db);
     setSyncState(db, SCOPE_KEY, scope);
   });
 }
@@ -181,7 +196,10 @@ async function forgetLeftTeams(o: PullOptions, teams: readonly string[]): Promis
            AND id NOT IN (SELECT entity_id FROM sync_queue WHERE entity_type = 'shared_session')`,
         [team],
       );
-      for (const key of COLLECTIONS.map((c) => `${CHECKPOINT_PREFIX}${c.api}.${uuidToBase64(team)}`)) deleteSyncState(db, key);
+      for (const c of COLLECTIONS) {
+        deleteSyncState(db, `${CHECKPOINT_PREFIX}${c.api}.${uuidToBase64(team)}`);
+        forgetUnreadable(db, `${c.api}.${uuidToBase64(team)}`);
+      }
     }
     return removed;
   });

@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import type { SyncEngine } from '../../core/sync/engine';
 import type { QueueStats } from '../../core/sync/queue';
+import type { SyncStatus } from '../../core/sync/engineStatus';
 import { toLocalId } from '../../core/ids';
 import { ShareError, shareSession, shareableSessions, type SharingContext } from '../../core/sync/sharing';
 import type { ConnectionService } from '../../core/team/connection';
 import type { Store } from '../../core/store';
 import { type Feedback, guarded } from '../commandErrors';
+import { unreadableText } from './statusBar';
 
 export const syncCommandIds = [
   'focusflow.syncNow',
@@ -38,10 +40,10 @@ export function registerSyncCommands(d: SyncCommandDeps): vscode.Disposable {
         return { synced: result.synced, failed: result.failed, pending: result.pending };
       }),
     'focusflow.getSyncStatus': (arg) =>
-      run<QueueStats>(async () => {
-        const stats = d.engine.stats();
-        if (!isArgs(arg)) void showStatusPick(d.engine, stats);
-        return stats;
+      run<QueueStats & Pick<SyncStatus, 'unreadable'>>(async () => {
+        const { stats, unreadable } = d.engine.status();
+        if (!isArgs(arg)) void showStatusPick(d.engine, stats, unreadable);
+        return unreadable ? { ...stats, unreadable } : stats;
       }),
     'focusflow.retryFailedSyncs': () => run(() => d.engine.retryFailed()),
     'focusflow.clearFailedSyncs': (arg) =>
@@ -112,7 +114,7 @@ function teamName(store: Store, teamId: string): string {
   return store.read((db) => db.get<{ name: string }>('SELECT name FROM teams WHERE id = ?', [toLocalId(teamId)])?.name) ?? 'your team';
 }
 
-async function showStatusPick(engine: SyncEngine, stats: QueueStats): Promise<void> {
+async function showStatusPick(engine: SyncEngine, stats: QueueStats, unreadable: SyncStatus['unreadable']): Promise<void> {
   const failed = engine.failedOperations();
   type Item = vscode.QuickPickItem & { command?: string };
   const items: Item[] = [
@@ -129,6 +131,7 @@ async function showStatusPick(engine: SyncEngine, stats: QueueStats): Promise<vo
           })),
         ]
       : []),
+    ...(unreadable ? [{ label: '$(info) Skipped server records', detail: unreadableText(unreadable) }] : []),
   ];
   const last = stats.lastSyncAt === undefined ? 'never synced' : `last sync ${new Date(stats.lastSyncAt).toLocaleString()}`;
   const picked = await vscode.window.showQuickPick(items, {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { version } from '../../../package.json';
 import { systemClock } from '../../core/clock';
 import type { FocusService } from '../../core/focus/focusService';
 import type { Logger } from '../../core/logger';
@@ -42,6 +43,7 @@ export function registerSync(d: SyncDeps): SyncRegistration {
     logger: d.logger,
     clock: systemClock,
     settings: readSyncSettings,
+    reader: version,
   });
   const sharing: SharingContext = {
     store: d.store,

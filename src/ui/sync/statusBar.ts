@@ -80,7 +80,7 @@ function describe(i: SyncIndicator): { icon: string; words: string } {
   }
 }
 
-function tooltipFor({ indicator, stats }: SyncStatus): string {
+function tooltipFor({ indicator, stats, unreadable }: SyncStatus): string {
   const headline: Record<SyncIndicator['state'], string> = {
     'not-connected': 'not connected to a team server',
     offline: `offline: ${indicator.state === 'offline' ? indicator.reason : ''}`,
@@ -95,6 +95,13 @@ function tooltipFor({ indicator, stats }: SyncStatus): string {
     `Queue: ${stats.pending} pending, ${stats.failed} failed, ${stats.synced} sent in total`,
   ];
   if (stats.lastError) lines.push(`Last error: ${stats.lastError}`);
+  if (unreadable) lines.push(unreadableText(unreadable));
   lines.push('Click for details.');
   return lines.join('\n');
+}
+
+/** Skipped server records, for the tooltip and the status quick pick. */
+export function unreadableText({ count, reason }: { count: number; reason: string }): string {
+  const records = count === 1 ? '1 record' : `${count} records`;
+  return `Skipped ${records} from the server that this version of FocusFlow cannot read (an update of the extension reads them again): ${reason}`;
 }
