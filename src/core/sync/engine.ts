@@ -11,6 +11,7 @@ import type { ConflictStrategy } from './conflict';
 import { classifyFailure } from './engineErrors';
 import { indicatorFor, type SyncRunResult, type SyncStatus } from './engineStatus';
 import { SyncLease } from './lease';
+import { OfflineProbe } from './offlineProbe';
 import { pullChanges } from './pull';
 import { pushQueue } from './push';
 import { SyncQueue, type QueueStats } from './queue';
@@ -69,29 +70,33 @@ export class SyncEngine implements Disposable {
   readonly onDidChangeData: Event<void> = this.dataEmitter.event;
 
   private readonly lease: SyncLease;
+  private readonly offline: OfflineProbe;
   private readonly subscriptions: Disposable[] = [];
   private running: Promise<SyncRunResult> | undefined;
   private again: Promise<SyncRunResult> | undefined;
   private againExplicit = false;
   private syncing = false;
-  private offlineReason: string | undefined;
-  private offlineSince = 0;
   private lastRunError: string | undefined;
   private lastStatusKey = '';
   private timer: NodeJS.Timeout | undefined;
   private timerDue = Infinity;
-  private probeTimer: NodeJS.Timeout | undefined;
-  private probeFailures = 0;
   private live: { key: string; account: string; client: TrailBaseClient; streams: Subscription[] } | undefined;
   private disposed = false;
 
   constructor(private readonly o: SyncEngineOptions) {
     this.lease = new SyncLease(o.store, o.clock, uuidv7(o.clock.now()));
+    this.offline = new OfflineProbe({
+      clock: o.clock,
+      policy: o.probe ?? defaultProbe,
+      stillWanted: (client) => !this.disposed && o.connection.state.status === 'connected' && o.connection.state.client === client,
+      onReachable: () => this.kick('server reachable again'),
+      onChange: () => this.emitStatus(),
+    });
     this.subscriptions.push(
       o.connection.onDidChange((state) => this.onConnection(state)),
       o.store.onDidChange(() => {
         // Another window completed a sync since we went offline: the server is reachable.
-        if (this.offlineReason && (this.stats().lastSyncAt ?? 0) > this.offlineSince) this.backOnline();
+        if (this.offline.reason && (this.stats().lastSyncAt ?? 0) > this.offline.since) this.offline.backOnline();
         this.emitStatus();
       }),
     );
@@ -113,7 +118,7 @@ export class SyncEngine implements Disposable {
 
   status(): SyncStatus {
     const stats = this.stats();
-    const indicator = indicatorFor({ connection: this.o.connection.state, syncing: this.syncing, offlineReason: this.offlineReason, stats });
+    const indicator = indicatorFor({ connection: this.o.connection.state, syncing: this.syncing, offlineReason: this.offline.reason, stats });
     const unreadable = this.o.store.read(unreadableSummary);
     return unreadable ? { indicator, stats, unreadable } : { indicator, stats };
   }
@@ -180,7 +185,7 @@ export class SyncEngine implements Disposable {
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.timer);
-    clearTimeout(this.probeTimer);
+    this.offline.backOnline();
     this.stopLive();
     for (const s of this.subscriptions.splice(0)) s.dispose();
     this.statusEmitter.dispose();
@@ -211,7 +216,7 @@ export class SyncEngine implements Disposable {
     }
     if (!(await this.lease.acquire())) {
       // Keep probing while offline: the other window's run may fail too, or finish long before ours would.
-      if (this.offlineReason) this.goOffline(client, this.offlineReason);
+      if (this.offline.reason) this.offline.goOffline(client, this.offline.reason);
       return this.result(0, 0, 'Another VS Code window is syncing right now.');
     }
     const settings = this.o.settings();
@@ -239,7 +244,7 @@ export class SyncEngine implements Disposable {
       changed = push.acknowledged + push.failed > 0;
       if (push.stopped) {
         error = push.stopped.message;
-        if (push.stopped.kind === 'offline') this.goOffline(client, push.stopped.message);
+        if (push.stopped.kind === 'offline') this.offline.goOffline(client, push.stopped.message);
       } else {
         const pull = await pullChanges({
           store: this.o.store,
@@ -254,7 +259,7 @@ export class SyncEngine implements Disposable {
         });
         pulled = pull.applied;
         changed ||= pull.applied > 0;
-        this.backOnline();
+        this.offline.backOnline();
         this.lastRunError = undefined;
         await this.o.store.write((db) => queue.noteSyncCompleted(db, this.o.clock.now()));
       }
@@ -262,7 +267,7 @@ export class SyncEngine implements Disposable {
       const failure = classifyFailure(err);
       error = failure.message;
       this.lastRunError = failure.message;
-      if (failure.kind === 'offline') this.goOffline(client, failure.message);
+      if (failure.kind === 'offline') this.offline.goOffline(client, failure.message);
       else this.o.logger.warn(`Sync run failed: ${failure.message}`);
     } finally {
       renewal.dispose();
@@ -282,47 +287,18 @@ export class SyncEngine implements Disposable {
 
   /** The timer, or sooner when a queued operation's backoff ends first. */
   private scheduleNext(settings: SyncSettings): void {
-    if (this.disposed || settings.intervalSeconds <= 0 || this.o.connection.state.status !== 'connected' || this.offlineReason) return;
+    if (this.disposed || settings.intervalSeconds <= 0 || this.o.connection.state.status !== 'connected' || this.offline.reason) return;
     let delay = settings.intervalSeconds * 1000;
     const nextAttempt = this.o.store.read((db) => this.queue().nextAttemptAt(db));
     if (nextAttempt !== undefined) delay = Math.min(delay, Math.max(0, nextAttempt - this.o.clock.now()));
     this.schedule('timer', delay);
   }
 
-  private goOffline(client: TrailBaseClient, reason: string): void {
-    if (!this.offlineReason) this.offlineSince = this.o.clock.now();
-    this.offlineReason = reason;
-    this.emitStatus();
-    if (this.probeTimer) return;
-    const policy = this.o.probe ?? defaultProbe;
-    const delay = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(this.probeFailures, 20));
-    this.probeTimer = setTimeout(() => {
-      this.probeTimer = undefined;
-      if (this.disposed || this.o.connection.state.status !== 'connected' || this.o.connection.state.client !== client) return;
-      // Failures are only forgotten after a whole run succeeds: a server that answers the probe but still
-      // fails the run keeps being probed less and less often.
-      this.probeFailures++;
-      client.status().then(
-        () => this.kick('server reachable again'),
-        (err: unknown) => {
-          this.goOffline(client, classifyFailure(err).kind === 'offline' ? reason : classifyFailure(err).message);
-        },
-      );
-    }, delay);
-  }
-
-  private backOnline(): void {
-    this.probeFailures = 0;
-    clearTimeout(this.probeTimer);
-    this.probeTimer = undefined;
-    this.offlineReason = undefined;
-  }
-
   private onConnection(state: ConnectionState): void {
     if (this.disposed) return;
     if (state.status !== 'connected') {
       this.stopLive();
-      this.backOnline();
+      this.offline.backOnline();
       clearTimeout(this.timer);
       this.timer = undefined;
       this.timerDue = Infinity;
