@@ -3,6 +3,7 @@ import { base64ToUuid } from '../../src/core/ids';
 import { pullChanges } from '../../src/core/sync/pull';
 import { shareSession, unshareSession, updateSharedSession } from '../../src/core/sync/sharing';
 import { createEntityRegistry } from '../../src/core/models';
+import { TeamService } from '../../src/core/team/teams';
 import { silentLogger } from '../../src/core/logger';
 import { Store } from '../../src/core/store';
 import { startTestServer, type TestServer } from '../server/harness';
@@ -92,6 +93,31 @@ describe('sync engine against the local TrailBase-compatible server', function (
     const rows = await a.connection.client!.records('shared_sessions', remoteShared).list({ where: { local_session_id: sessionId } });
     assert.strictEqual(rows.records.length, 1, 'one server row for the session, never a duplicate');
     assert.strictEqual(rows.records[0].deleted, 0);
+  });
+
+  it('leaving a team and joining it again brings its whole history back', async () => {
+    const a = await on(alice.email);
+    const b = await on(bob.email);
+    const club = await createTeam(a.connection.client!, 'Rejoin club');
+    await a.connection.setActiveTeam(club.id);
+    const [sessionId] = await completedSessions(a.store, 1, Date.parse('2026-06-01T08:00:00.000Z'));
+    const shared = await shareSession(a.sharing, { sessionId, teamId: club.id, userId: a.userId });
+    await a.engine.sync('test');
+    const bobTeams = new TeamService({ store: b.store, connection: b.connection, logger: silentLogger });
+    try {
+      await bobTeams.joinTeam(club.inviteCode);
+      await b.engine.sync('test');
+      assert.ok(localShared(b).some((r) => r.id === shared.localId), 'pulled while a member');
+      await bobTeams.leaveTeam(club.id);
+      await b.engine.sync('test');
+      assert.ok(!localShared(b).some((r) => r.id === shared.localId), 'forgotten after leaving');
+
+      await bobTeams.joinTeam(club.inviteCode);
+      await b.engine.sync('test');
+      assert.ok(localShared(b).some((r) => r.id === shared.localId), 'the session shared before leaving is back');
+    } finally {
+      bobTeams.dispose();
+    }
   });
 
   it('pages by server time without skipping rows written in the same millisecond, even with changes between pages', async () => {

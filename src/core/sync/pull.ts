@@ -177,32 +177,35 @@ async function myTeams(o: PullOptions): Promise<string[]> {
   return [...new Set(page.records.map((r) => r.team))];
 }
 
-/**
- * Local copies of teams the user no longer belongs to (left, removed, team deleted) go away, except
- * shared sessions with a change still queued: their push will fail with the server's reason instead.
- */
+/** Local copies of teams the user no longer belongs to go away, with their checkpoints. */
 async function forgetLeftTeams(o: PullOptions, teams: readonly string[]): Promise<number> {
   const current = new Set(teams.map(base64ToUuid));
   const local = o.store.read((db) => db.all<{ id: string }>('SELECT id FROM teams'));
   const gone = local.map((t) => t.id).filter((id) => !current.has(id));
   if (gone.length === 0) return 0;
-  return o.store.write((db) => {
-    let removed = 0;
-    for (const team of gone) {
-      removed += db.run('DELETE FROM teams WHERE id = ?', [team]);
-      removed += db.run('DELETE FROM members WHERE team_id = ?', [team]);
-      removed += db.run(
-        `DELETE FROM shared_sessions WHERE team_id = ?
-           AND id NOT IN (SELECT entity_id FROM sync_queue WHERE entity_type = 'shared_session')`,
-        [team],
-      );
-      for (const c of COLLECTIONS) {
-        deleteSyncState(db, `${CHECKPOINT_PREFIX}${c.api}.${uuidToBase64(team)}`);
-        forgetUnreadable(db, `${c.api}.${uuidToBase64(team)}`);
-      }
-    }
-    return removed;
-  });
+  return o.store.write((db) => gone.reduce((removed, team) => removed + forgetLocalTeam(db, team), 0));
+}
+
+/**
+ * Removes this machine's copy of a team the user no longer belongs to (left, removed, team deleted):
+ * the team, its memberships and the shared sessions seen in it, except those with a change still
+ * queued, whose push then fails with the server's reason instead of vanishing. Its pull checkpoints go
+ * too, so joining again brings the whole history back. Returns the rows removed.
+ */
+export function forgetLocalTeam(db: SqlDb, teamId: string): number {
+  for (const c of COLLECTIONS) {
+    deleteSyncState(db, `${CHECKPOINT_PREFIX}${c.api}.${uuidToBase64(teamId)}`);
+    forgetUnreadable(db, `${c.api}.${uuidToBase64(teamId)}`);
+  }
+  return (
+    db.run('DELETE FROM teams WHERE id = ?', [teamId]) +
+    db.run('DELETE FROM members WHERE team_id = ?', [teamId]) +
+    db.run(
+      `DELETE FROM shared_sessions WHERE team_id = ?
+         AND id NOT IN (SELECT entity_id FROM sync_queue WHERE entity_type = 'shared_session')`,
+      [teamId],
+    )
+  );
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import { memberDefinition, type MemberRecord, type MemberRole } from '../models/member';
 import { Team, teamDefinition, remoteTeamSchema } from '../models/team';
 import type { Store } from '../store';
+import { forgetLocalTeam } from '../sync/pull';
 import { MAX_LIST_LIMIT, type TrailBaseClient } from '../trailbase';
 import type { ConnectionState } from './connection';
 import { fetchMembers, localMember, localMembers, remoteMember, replaceMembers, saveMember, type RemoteMemberRow } from './memberRows';
@@ -368,15 +369,7 @@ export class TeamService {
 
   /** Local copies of a team the user left go away, as a sync pull would do; the active team moves on. */
   private async forgetTeam(teamId: string): Promise<void> {
-    await this.o.store.write((db) => {
-      db.run('DELETE FROM teams WHERE id = ?', [teamId]);
-      db.run('DELETE FROM members WHERE team_id = ?', [teamId]);
-      db.run(
-        `DELETE FROM shared_sessions WHERE team_id = ?
-           AND id NOT IN (SELECT entity_id FROM sync_queue WHERE entity_type = 'shared_session')`,
-        [teamId],
-      );
-    });
+    await this.o.store.write((db) => forgetLocalTeam(db, teamId));
     if (this.activeTeamId === teamId) await this.o.connection.setActiveTeam(this.teams()[0]?.id);
     this.changes.fire();
   }
