@@ -167,6 +167,8 @@ describe('sync engine against the local TrailBase-compatible server', function (
 
   it('while connected, a teammate\'s share arrives live without a sync request, also after the server restarted', async () => {
     const a = await on(alice.email);
+    const STREAM = 'GET /api/records/v1/shared_sessions/subscribe/*';
+    const streamsBefore = (await server.stats()).requests[STREAM] ?? 0;
     const b = await on(bob.email, { subscribe: true, probe: { baseMs: 100, capMs: 500 } });
     const arrived = (id: string) => async () => {
       for (let i = 0; i < 100; i++) {
@@ -176,7 +178,9 @@ describe('sync engine against the local TrailBase-compatible server', function (
       assert.fail(`shared session ${id} did not arrive live within 5 s`);
     };
     const [first, second] = await completedSessions(a.store, 2, Date.parse('2026-08-01T08:00:00.000Z'));
-    await new Promise((r) => setTimeout(r, 300)); // the stream is open
+    // The stream must be open before the share, or its event has nobody to reach (events are not replayed).
+    for (let i = 0; i < 200 && ((await server.stats()).requests[STREAM] ?? 0) <= streamsBefore; i++) await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 200)); // from the request's arrival to its registration
     const one = await shareSession(a.sharing, { sessionId: first, teamId: team.id, userId: a.userId });
     await a.engine.sync('test');
     await arrived(one.localId)();

@@ -76,10 +76,12 @@ describe('teams: presence ("focusing now") against the local server', function (
     await bob.presence.refresh();
     assert.strictEqual(bob.presence.focusingUntil(localId(alice)), undefined, 'paused or stopped: not focusing');
 
-    await alice.presence.publish(Date.now() + 400);
+    // Soon, but far enough that a loaded machine still reads it before it falls due.
+    const soon = Date.now() + 2_000;
+    await alice.presence.publish(soon);
     await bob.presence.refresh();
     assert.ok(bob.presence.focusingUntil(localId(alice)));
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, soon + 100 - Date.now()));
     assert.strictEqual(bob.presence.focusingUntil(localId(alice)), undefined, 'a due time in the past means nothing, even unrefreshed');
   });
 
