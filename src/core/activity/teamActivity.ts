@@ -12,14 +12,16 @@ interface MemberRow {
   last_active: string | null;
 }
 
-// "Last active" is the end of the latest-started session: one step down the index per member. Should the
-// local copy ever hold a membership twice, the member shows once with the higher role.
+// "Last active" is the end of the latest-started session: one step down the index per member (of two
+// started at the same instant, the later end; a running one has none and counts as its start). Should
+// the local copy ever hold a membership twice, the member shows once with the higher role.
 const membersSql = `
   SELECT m.user_id AS user_id, max(m.email) AS email,
     CASE min(CASE m.role WHEN 'Owner' THEN 0 WHEN 'Admin' THEN 1 ELSE 2 END)
       WHEN 0 THEN 'Owner' WHEN 1 THEN 'Admin' ELSE 'Member' END AS role,
     (SELECT coalesce(s.end_time, s.start_time) FROM shared_sessions s
-      WHERE s.team_id = m.team_id AND s.user_id = m.user_id ORDER BY s.start_time DESC LIMIT 1) AS last_active
+      WHERE s.team_id = m.team_id AND s.user_id = m.user_id
+      ORDER BY s.start_time DESC, s.end_time DESC LIMIT 1) AS last_active
   FROM members m JOIN teams t ON t.id = m.team_id
   WHERE m.team_id = :team
   GROUP BY m.user_id`;

@@ -61,9 +61,11 @@ export function naiveActivity(db: SqlDb, teamId: string, rangeDays: number, now:
     if (r.team_id !== teamId || !members.has(r.user_id)) continue;
     const start = Date.parse(r.start_time);
     add(startsByDate, r.user_id, localDate(start, timeZone), 1);
-    if ((lastStart.get(r.user_id) ?? '') < r.start_time) {
+    const active = r.end_time ?? r.start_time;
+    const latest = lastStart.get(r.user_id) ?? '';
+    if (latest < r.start_time || (latest === r.start_time && (lastActive.get(r.user_id) ?? '') < active)) {
       lastStart.set(r.user_id, r.start_time);
-      lastActive.set(r.user_id, r.end_time ?? r.start_time);
+      lastActive.set(r.user_id, active);
     }
     const focus = r.actual_duration_seconds ?? 0;
     const end = r.end_time ? Date.parse(r.end_time) : start;

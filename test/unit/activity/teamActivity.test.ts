@@ -133,6 +133,16 @@ describe('team activity aggregation', () => {
     assert.strictEqual(a.total_focus_hours, 0);
   });
 
+  it('of two sessions started at the same instant, last activity is the later end, whatever their order', async () => {
+    await seed({ userId: alice, start: '2026-03-10T09:00:00.000Z', spanMinutes: 50 });
+    await seed({ userId: alice, start: '2026-03-10T09:00:00.000Z', spanMinutes: 10 });
+    await seed({ userId: bob, start: '2026-03-10T09:00:00.000Z', spanMinutes: 10 });
+    await seed({ userId: bob, start: '2026-03-10T09:00:00.000Z', spanMinutes: 50 });
+    const a = activity(7, 'UTC');
+    assert.strictEqual(member(a, alice).last_active, '2026-03-10T09:50:00.000Z');
+    assert.strictEqual(member(a, bob).last_active, '2026-03-10T09:50:00.000Z');
+  });
+
   it('leaves out other teams, people who left the team, and a team that is gone', async () => {
     let other = '';
     let carol = '';
