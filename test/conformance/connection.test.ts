@@ -110,3 +110,33 @@ describe('team connection (against the local TrailBase-compatible server)', func
     await store.close();
   });
 });
+
+describe('team connection: switching accounts on one server', function () {
+  this.timeout(30_000);
+  let server: TestServer;
+  before(async () => (server = await startTestServer()));
+  after(async () => server?.stop());
+
+  it('keeps the new account signed in, now and after a restart, without passing through signed-out', async () => {
+    const [a, b] = [uniqueEmail('switch-a'), uniqueEmail('switch-b')];
+    await server.createVerifiedUser(a, PASSWORD);
+    const { id: bId } = await server.createVerifiedUser(b, PASSWORD);
+    const file = tempDbFile();
+    const tokens = new MemoryTokenStore();
+    const first = (await Store.open({ file, logger: silentLogger })).store;
+    const connection = service(first, tokens);
+    await connection.connect(server.url, a, PASSWORD);
+    const seen: string[] = [];
+    connection.onDidChange((s) => seen.push(s.status));
+    await connection.connect(server.url, b, PASSWORD);
+    assert.deepStrictEqual(seen, ['connected'], 'the switch went straight from one account to the other');
+    assert.ok(tokens.tokens, "the new account's tokens are stored");
+    await first.close();
+
+    const second = (await Store.open({ file, logger: silentLogger })).store;
+    const restored = await service(second, tokens).restore();
+    assert.strictEqual(restored.status, 'connected');
+    assert.strictEqual(restored.status === 'connected' && restored.connection.userId, bId);
+    await second.close();
+  });
+});

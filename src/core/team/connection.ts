@@ -80,7 +80,12 @@ export class ConnectionService {
     const auth = await client.login(email.trim(), password);
     const previous = this.readRow();
     const sameAccount = previous?.server_url === url && previous.user_id === auth.user.id;
-    if (this.client && this.client !== client && !sameAccount) await this.endServerSession(this.client);
+    if (this.client && this.client !== client && !sameAccount) {
+      // The old account's sign-out is not this connection's: it must not show as one.
+      this.authListener?.dispose();
+      this.authListener = undefined;
+      await this.endServerSession(this.client);
+    }
     const row: ConnectionRow = {
       server_url: url,
       user_id: auth.user.id,

@@ -88,12 +88,16 @@ export class Session {
     return state;
   }
 
-  /** Forgets the session locally: store cleared, listeners told. */
+  /**
+   * Forgets the session locally: its stored tokens cleared, listeners told. Tokens another session saved
+   * in the same place since (a new sign-in to the same server) are not this session's to clear.
+   */
   async end(): Promise<void> {
-    const had = this.tokens !== undefined;
+    const mine = this.tokens;
     this.forget();
-    await this.store.save(undefined);
-    if (had) this.authChange.fire(undefined);
+    const stored = mine ? await this.store.load().catch(() => undefined) : undefined;
+    if (!mine || !stored || stored.refreshToken === mine.refreshToken) await this.store.save(undefined);
+    if (mine) this.authChange.fire(undefined);
   }
 
   /** True when the token is inside its refresh margin (or past expiry) by our clock. */
