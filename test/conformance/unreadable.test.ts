@@ -81,9 +81,13 @@ describe('sync: server records this version cannot read', function () {
     await b1.close();
     open.splice(open.indexOf(b1), 1);
 
-    // The same database under the next version, which reads such start times.
+    // The same database under the next version, which reads such start times. Its first pull is cut
+    // short by the server going away: the re-read must survive that.
+    await server.setFaults({ errorRate: 1, errorStatus: 503, paths: '^/api/records/v1/shared_sessions' });
     const b2 = await machine(server, bob.email, team.id, { file: bobFile, reader: '1.1.0', registry: laterRegistry() });
     open.push(b2);
+    await server.clearFaults();
+    assert.strictEqual(b2.engine.status().unreadable?.count, 1, 'still reported while not read again');
     await b2.engine.sync('test');
     const rows = b2.store.read((db) => db.all<{ id: string; start_time: string }>('SELECT id, start_time FROM shared_sessions ORDER BY id'));
     assert.deepStrictEqual(rows.map((r) => r.id).sort(), [readable.localId, oddId].sort());

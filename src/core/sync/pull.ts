@@ -82,14 +82,15 @@ async function pullCollection(o: PullOptions, definition: EntityDefinition, team
   const api = o.client.records(definition.apiName, anyRow);
   let checkpoint = Number(o.store.read((db) => getSyncState(db, key)) ?? -1);
   const reread = o.store.read((db) => rereadPoint(db, collection, o.reader));
-  if (reread !== undefined) {
+  if (reread !== undefined && reread < checkpoint) {
     o.logger.info(`Reading ${definition.apiName} records again that an earlier version of FocusFlow could not read.`);
-    checkpoint = Math.min(checkpoint, reread);
-    await o.store.write((db) => forgetUnreadable(db, collection));
+    // Stored at once: a pull cut short must still start from here next time.
+    checkpoint = reread;
+    await o.store.write((db) => setSyncState(db, key, String(reread)));
   }
   for (;;) {
     const page = await api.list({ where: { ...where, updated_at: { $gt: checkpoint } }, order: ['updated_at'], limit: pageSize });
-    if (page.records.length === 0) return;
+    if (page.records.length === 0) break;
     const changes: RemoteChange[] = [];
     let last = checkpoint;
     let unreadable: UnreadableRecords | undefined;
@@ -117,8 +118,10 @@ async function pullCollection(o: PullOptions, definition: EntityDefinition, team
       setSyncState(db, key, String(last));
     });
     checkpoint = last;
-    if (page.records.length < pageSize) return;
+    if (page.records.length < pageSize) break;
   }
+  // Read through to the end: what the earlier version left is either read now or noted by this one.
+  if (reread !== undefined) await o.store.write((db) => forgetUnreadable(db, collection, { unlessReader: o.reader }));
 }
 
 /**

@@ -34,7 +34,9 @@ export function rereadPoint(db: SqlDb, collection: string, reader: string): numb
   return known && known.reader !== reader ? known.after : undefined;
 }
 
-export function forgetUnreadable(db: SqlDb, collection: string): void {
+/** Forgets the note of `collection`; with `unlessReader`, only one another reader left. */
+export function forgetUnreadable(db: SqlDb, collection: string, o: { unlessReader?: string } = {}): void {
+  if (o.unlessReader !== undefined && readEntry(db, collection)?.reader === o.unlessReader) return;
   deleteSyncState(db, PREFIX + collection);
 }
 
