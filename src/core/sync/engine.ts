@@ -52,6 +52,8 @@ export interface SyncEngineOptions {
   liveDelayMs?: number;
   /** This version of FocusFlow (see unreadable.ts). Default 'development'. */
   reader?: string;
+  /** How soon to try again when another window holds the sync lease. Default 10 s. */
+  leaseRetryMs?: number;
 }
 
 const defaultProbe: BackoffPolicy = { baseMs: 2_000, capMs: 120_000 };
@@ -95,8 +97,12 @@ export class SyncEngine implements Disposable {
     this.subscriptions.push(
       o.connection.onDidChange((state) => this.onConnection(state)),
       o.store.onDidChange(() => {
-        // Another window completed a sync since we went offline: the server is reachable.
-        if (this.offline.reason && (this.stats().lastSyncAt ?? 0) > this.offline.since) this.offline.backOnline();
+        // Another window completed a sync since we went offline: the server is reachable, and this
+        // window's own timer (stopped while offline) starts again.
+        if (this.offline.reason && (this.stats().lastSyncAt ?? 0) > this.offline.since) {
+          this.offline.backOnline();
+          this.scheduleNext(this.o.settings());
+        }
         this.emitStatus();
       }),
     );
@@ -217,6 +223,8 @@ export class SyncEngine implements Disposable {
     if (!(await this.lease.acquire())) {
       // Keep probing while offline: the other window's run may fail too, or finish long before ours would.
       if (this.offline.reason) this.offline.goOffline(client, this.offline.reason);
+      // Otherwise come back: the other window may close mid-run, and then nobody else will.
+      else this.scheduleNext(this.o.settings(), this.o.leaseRetryMs ?? 10_000);
       return this.result(0, 0, 'Another VS Code window is syncing right now.');
     }
     const settings = this.o.settings();
@@ -285,13 +293,13 @@ export class SyncEngine implements Disposable {
     return { synced, failed: stats.failed, pending: stats.pending, pulled, ...(skipped ? { skipped } : {}), ...(error ? { error } : {}) };
   }
 
-  /** The timer, or sooner when a queued operation's backoff ends first. */
-  private scheduleNext(settings: SyncSettings): void {
+  /** The timer, or sooner when a queued operation's backoff ends first, but not before `notBeforeMs`. */
+  private scheduleNext(settings: SyncSettings, notBeforeMs = 0): void {
     if (this.disposed || settings.intervalSeconds <= 0 || this.o.connection.state.status !== 'connected' || this.offline.reason) return;
     let delay = settings.intervalSeconds * 1000;
     const nextAttempt = this.o.store.read((db) => this.queue().nextAttemptAt(db));
-    if (nextAttempt !== undefined) delay = Math.min(delay, Math.max(0, nextAttempt - this.o.clock.now()));
-    this.schedule('timer', delay);
+    if (nextAttempt !== undefined) delay = Math.min(delay, nextAttempt - this.o.clock.now());
+    this.schedule('timer', Math.max(notBeforeMs, delay));
   }
 
   private onConnection(state: ConnectionState): void {

@@ -4,6 +4,7 @@ import { silentLogger } from '../../../src/core/logger';
 import { createEntityRegistry } from '../../../src/core/models';
 import { SyncEngine } from '../../../src/core/sync/engine';
 import { SyncLease } from '../../../src/core/sync/lease';
+import { NetworkError } from '../../../src/core/trailbase';
 import { shareSession } from '../../../src/core/sync/sharing';
 import type { ConnectionState } from '../../../src/core/team/connection';
 import { FakeClock, openStore, TEAM_ID, USER_ID } from './fixtures';
@@ -113,6 +114,87 @@ describe('sync lease: one run at a time across windows', () => {
       assert.deepStrictEqual(engine.status().indicator, { state: 'pending', count: 1 });
     } finally {
       engine.dispose();
+      await store.close();
+      await other.close();
+    }
+  });
+  it('an engine that found the lease held tries again by itself while changes wait, so a window closed mid-run cannot stop sync', async () => {
+    const { store, file } = await openStore();
+    const { store: other } = await openStore(file);
+    const clock = new FakeClock();
+    const connection = {
+      state: {
+        status: 'connected',
+        connection: { serverUrl: 'http://127.0.0.1:1', userId: 'AZPxonxNfo-KCxwtPk9aaw==', connectedAt: clock.now() },
+        client: {} as never,
+      } as ConnectionState,
+      onDidChange: new Emitter<ConnectionState>().event,
+    };
+    const otherLease = new SyncLease(other, clock, 'another-window');
+    assert.strictEqual(await otherLease.acquire(), true);
+    const settings = { intervalSeconds: 3600, conflictStrategy: 'LastWriteWins' as const, maxAttempts: 8, batchSize: 50 };
+    const engine = new SyncEngine({
+      store, connection, registry: createEntityRegistry(), logger: silentLogger, clock, settings: () => settings, subscribe: false, leaseRetryMs: 50,
+    });
+    const states: string[] = [];
+    engine.onDidChangeStatus((s) => states.push(s.indicator.state));
+    try {
+      await store.write((db) =>
+        db.run(
+          `INSERT INTO sessions (id, kind, start_time, end_time, planned_duration_minutes, actual_duration_seconds, state, completed, created_at, last_modified)
+           VALUES ('s1', 'focus', '2026-03-02T08:00:00.000Z', '2026-03-02T08:25:00.000Z', 25, 1500, 'completed', 1, '2026-03-02T08:25:00.000Z', '2026-03-02T08:25:00.000Z')`,
+        ),
+      );
+      await shareSession({ store, clock, queue: () => engine.queue() }, { sessionId: 's1', teamId: TEAM_ID, userId: USER_ID });
+      assert.match((await engine.sync('test')).skipped ?? '', /Another VS Code window is syncing/);
+      await otherLease.release();
+      for (let i = 0; i < 100 && !states.includes('syncing'); i++) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(states.includes('syncing'), `no run followed once the lease was free (states: ${states.join(', ')})`);
+    } finally {
+      engine.dispose();
+      await engine.idle();
+      await store.close();
+      await other.close();
+    }
+  });
+  it('an offline window whose neighbour completed a sync starts syncing again by itself', async () => {
+    const { store, file } = await openStore();
+    const { store: other } = await openStore(file);
+    const clock = new FakeClock();
+    const unreachable = () => Promise.reject(new NetworkError('unreachable', 'Cannot reach the TrailBase server.'));
+    const client = { records: () => ({ list: unreachable, create: unreachable, update: unreachable, delete: unreachable }), status: unreachable };
+    const connection = {
+      state: {
+        status: 'connected',
+        connection: { serverUrl: 'http://127.0.0.1:1', userId: 'AZPxonxNfo-KCxwtPk9aaw==', connectedAt: clock.now() },
+        client: client as never,
+      } as ConnectionState,
+      onDidChange: new Emitter<ConnectionState>().event,
+    };
+    const settings = { intervalSeconds: 3600, conflictStrategy: 'LastWriteWins' as const, maxAttempts: 8, batchSize: 50 };
+    const engine = new SyncEngine({
+      store, connection, registry: createEntityRegistry(), logger: silentLogger, clock, settings: () => settings, subscribe: false,
+      probe: { baseMs: 3_600_000, capMs: 3_600_000 },
+    });
+    try {
+      await engine.idle();
+      assert.strictEqual(engine.status().indicator.state, 'offline');
+      await store.write((db) =>
+        db.run(
+          `INSERT INTO sessions (id, kind, start_time, end_time, planned_duration_minutes, actual_duration_seconds, state, completed, created_at, last_modified)
+           VALUES ('s1', 'focus', '2026-03-02T08:00:00.000Z', '2026-03-02T08:25:00.000Z', 25, 1500, 'completed', 1, '2026-03-02T08:25:00.000Z', '2026-03-02T08:25:00.000Z')`,
+        ),
+      );
+      await shareSession({ store, clock, queue: () => engine.queue() }, { sessionId: 's1', teamId: TEAM_ID, userId: USER_ID });
+      const states: string[] = [];
+      engine.onDidChangeStatus((s) => states.push(s.indicator.state));
+      clock.advance(1_000);
+      await other.write((db) => engine.queue().noteSyncCompleted(db, clock.now()));
+      for (let i = 0; i < 150 && !states.includes('syncing'); i++) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(states.includes('syncing'), `no run followed the other window's sync (states: ${states.join(', ')})`);
+    } finally {
+      engine.dispose();
+      await engine.idle();
       await store.close();
       await other.close();
     }
