@@ -120,6 +120,28 @@ describe('sync engine against the local TrailBase-compatible server', function (
     }
   });
 
+  it('removed from the active team on the server, the next pull moves the active team to one the user is still in', async () => {
+    const a = await on(alice.email);
+    const b = await on(bob.email);
+    const aliceTeams = new TeamService({ store: a.store, connection: a.connection, logger: silentLogger });
+    const bobTeams = new TeamService({ store: b.store, connection: b.connection, logger: silentLogger });
+    try {
+      const club = await aliceTeams.createTeam('Removal club');
+      await bobTeams.joinTeam(club.inviteCode);
+      assert.strictEqual(bobTeams.activeTeamId, club.id);
+      await aliceTeams.removeMember({ teamId: club.id, userId: b.userId });
+      await b.engine.sync('test');
+      await bobTeams.keepActiveTeamCurrent();
+      assert.ok(!bobTeams.teams().some((t) => t.id === club.id), 'the pull forgot the team');
+      const active = bobTeams.activeTeamId;
+      assert.ok(active && active !== club.id && bobTeams.teams().some((t) => t.id === active), 'a team he is still in is active');
+      assert.ok(bobTeams.teams().some((t) => t.id === base64ToUuid(team.id)));
+    } finally {
+      aliceTeams.dispose();
+      bobTeams.dispose();
+    }
+  });
+
   it('pages by server time without skipping rows written in the same millisecond, even with changes between pages', async () => {
     const a = await on(alice.email);
     const b = await on(bob.email);

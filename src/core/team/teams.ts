@@ -260,13 +260,17 @@ export class TeamService {
   }
 
   /**
-   * Someone who connects while already in teams (joined on another machine) has none active yet: after
-   * the first pull the first one becomes active, so the views show it without a switch.
+   * Runs after each pull. Someone who connects while already in teams (joined on another machine) has
+   * none active yet, and someone removed from their active team elsewhere (or whose team was deleted)
+   * has one the pull just forgot: either way the first team they are in becomes active, or none, so
+   * views and shares never point at a team they cannot use.
    */
-  async activateFirstTeamIfNone(): Promise<void> {
-    if (this.activeTeamId) return;
-    const first = this.teams()[0];
-    if (first) await this.o.connection.setActiveTeam(first.id);
+  async keepActiveTeamCurrent(): Promise<void> {
+    const active = this.activeTeamId;
+    const teams = this.teams();
+    if (active && teams.some((t) => t.id === active)) return;
+    const next = teams[0]?.id;
+    if (next !== active) await this.o.connection.setActiveTeam(next);
   }
 
   /**

@@ -86,7 +86,7 @@ export function registerTeam(d: TeamDeps): TeamRegistration {
     d.syncedData(() => {
       refresh();
       fillEmails();
-      void teams.activateFirstTeamIfNone().catch((err: unknown) => d.logger.warn(`Could not select a team: ${(err as Error).message}`));
+      void teams.keepActiveTeamCurrent().catch((err: unknown) => d.logger.warn(`Could not select a team: ${(err as Error).message}`));
       void presence.refresh();
     }),
     d.focus.onDidChange((change) => {
