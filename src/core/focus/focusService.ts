@@ -173,14 +173,8 @@ export class FocusService implements Disposable {
     const seen = this.current();
     if (!seen || !this.needsTick(seen, this.clock.now())) return [];
     return this.commit((db) => {
-      const now = this.clock.now();
       const changes: FocusChange[] = [];
-      const active = this.settleDue(db, now, changes);
-      const idleAt = active && timer.autoPauseAt(active, this.lastActivity(), this.settings().autoPauseIdleMinutes, now);
-      if (active && idleAt !== undefined) {
-        const paused = timer.pause(active, idleAt, now);
-        if (updateIfUnchanged(db, active, paused)) changes.push({ reason: 'auto-paused', session: paused });
-      }
+      this.settleDue(db, this.clock.now(), changes);
       return changes;
     });
   }
@@ -218,12 +212,14 @@ export class FocusService implements Disposable {
    * commits and is reported) and thrown afterwards.
    */
   private async transact(step: Step): Promise<FocusSession> {
+    // This command is activity, but the idle time before it still counts.
+    const before = this.lastActivity();
     this.ownActivity = this.clock.now();
     let failure: FocusError | undefined;
     const changes = await this.commit((db) => {
       const now = this.clock.now();
       const changes: FocusChange[] = [];
-      const active = this.settleDue(db, now, changes);
+      const active = this.settleDue(db, now, changes, before);
       try {
         changes.push(...step(active, now, db));
       } catch (err) {
@@ -248,9 +244,21 @@ export class FocusService implements Disposable {
   }
 
   /** The active session after completing it if it is due; undefined once completed. */
-  private settleDue(db: SqlDb, now: number, changes: FocusChange[]): FocusSession | undefined {
+  /**
+   * Brings the stored active session up to `now` before anything else happens to it: an idle pause that
+   * fell before its due time comes first (time away, asleep included, is not focus), else a session
+   * that fell due completes. Returns the session still active, if any.
+   */
+  private settleDue(db: SqlDb, now: number, changes: FocusChange[], lastActivity = this.lastActivity()): FocusSession | undefined {
     const active = loadActive(db);
     if (!active) return undefined;
+    const idleAt = timer.autoPauseAt(active, lastActivity, this.settings().autoPauseIdleMinutes, now);
+    if (idleAt !== undefined) {
+      const paused = timer.pause(active, idleAt, now);
+      if (!updateIfUnchanged(db, active, paused)) return undefined;
+      changes.push({ reason: 'auto-paused', session: paused });
+      return paused;
+    }
     const settled = timer.settle(active, now);
     if (settled === active) return active;
     if (updateIfUnchanged(db, active, settled)) changes.push({ reason: 'completed', session: settled });

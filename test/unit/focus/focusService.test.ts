@@ -263,6 +263,34 @@ describe('FocusService on a real database file', () => {
       assert.equal(remainingSeconds(focus.current()!, fx.clock.now()), 45 * 60);
     });
 
+    it('of a session the machine slept through, counts the focus up to the idle limit, not the planned length', async () => {
+      fx.settings.autoPauseIdleMinutes = 5;
+      const focus = await fx.window();
+      await focus.start({ minutes: 25 });
+      fx.clock.advanceMinutes(10);
+      fx.lastActivity = fx.clock.now();
+      fx.clock.advanceMinutes(120);
+      const changes = await focus.tick();
+      assert.deepEqual(changes.map((c) => c.reason), ['auto-paused'], 'paused, not completed');
+      assert.equal(changes[0].session!.pausedAt, toIso(fx.lastActivity + 5 * min));
+      assert.equal(remainingSeconds(focus.current()!, fx.clock.now()), 10 * 60);
+      // Back at the keyboard, the user stops it: 15 minutes of focus, not 25.
+      const stopped = await focus.stop();
+      assert.equal(stopped.actualSeconds, 15 * 60);
+    });
+
+    it('also when the first thing after waking is a command, before any tick', async () => {
+      fx.settings.autoPauseIdleMinutes = 5;
+      const focus = await fx.window();
+      await focus.start({ minutes: 25 });
+      fx.clock.advanceMinutes(10);
+      fx.lastActivity = fx.clock.now();
+      fx.clock.advanceMinutes(120);
+      const stopped = await focus.stop();
+      assert.equal(stopped.state, 'completed');
+      assert.equal(stopped.actualSeconds, 15 * 60);
+    });
+
     it('counts its own commands as activity', async () => {
       fx.settings.autoPauseIdleMinutes = 5;
       const focus = await fx.window();
