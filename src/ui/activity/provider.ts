@@ -75,7 +75,8 @@ export class ActivityViewProvider implements vscode.WebviewViewProvider, vscode.
   /** Shows the given range, as the `focusflow.getTeamActivity` command asks from the palette. */
   showRange(rangeDays: RangeDays): void {
     this.rangeDays = rangeDays;
-    if (!this.view) this.requestedRange = rangeDays;
+    // A hidden view's page is gone and will say "ready" with the range it remembers: this one wins.
+    if (!this.view?.visible) this.requestedRange = rangeDays;
     this.refresh();
   }
 
