@@ -41,7 +41,8 @@ function spawnServer(args: string[]): Promise<{ child: ChildProcess; url: string
     // Inside a VS Code extension host process.execPath is the host's own runtime; FOCUSFLOW_NODE names a
     // plain Node that matches the native modules (better-sqlite3) built by npm ci.
     const node = process.env.FOCUSFLOW_NODE ?? process.execPath;
-    const child = spawn(node, ['--import', TSX_LOADER, MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // --expose-gc: the memory control route collects first, so benchmarks read retained memory.
+    const child = spawn(node, ['--expose-gc', '--import', TSX_LOADER, MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     const fail = (why: string): void => reject(new Error(`test server did not start (${why}): ${err.trim()}`));
