@@ -8,6 +8,7 @@ import { silentLogger } from '../../src/core/logger';
 import { Store } from '../../src/core/store';
 import { startTestServer, type TestServer } from '../server/harness';
 import { completedSessions, createTeam, joinTeam, machine, remoteShared, userAccount, type Machine } from './syncFixtures';
+import { PASSWORD } from './helpers';
 import type { ConflictStrategy } from '../../src/core/sync/conflict';
 import type { Clock } from '../../src/core/clock';
 import { tempDbFile } from '../support/bundleScript';
@@ -140,6 +141,27 @@ describe('sync engine against the local TrailBase-compatible server', function (
       aliceTeams.dispose();
       bobTeams.dispose();
     }
+  });
+
+  it("changes one account queued are held while another account is connected here, and go out when it is back", async () => {
+    const a = await on(alice.email);
+    const [sessionId] = await completedSessions(a.store, 1, Date.parse('2026-10-01T08:00:00.000Z'));
+    const shared = await shareSession(a.sharing, { sessionId, teamId: team.id, userId: a.userId });
+    const onServer = async () =>
+      (await a.connection.client!.records('shared_sessions', remoteShared).list({ where: { local_session_id: sessionId } })).records.length;
+
+    await a.connection.connect(server.url, bob.email, PASSWORD);
+    await a.engine.idle();
+    await a.engine.sync('test', { explicit: true });
+    assert.deepStrictEqual([a.engine.stats().pending, a.engine.stats().failed], [1, 0], "held: neither sent as bob nor failed");
+    assert.strictEqual(await onServer(), 0);
+
+    await a.connection.connect(server.url, alice.email, PASSWORD);
+    await a.engine.idle();
+    await a.engine.sync('test');
+    assert.deepStrictEqual([a.engine.stats().pending, a.engine.stats().failed], [0, 0]);
+    assert.strictEqual(await onServer(), 1);
+    assert.ok(localShared(a).some((r) => r.id === shared.localId && r.sync_status === 'synced'));
   });
 
   it('pages by server time without skipping rows written in the same millisecond, even with changes between pages', async () => {

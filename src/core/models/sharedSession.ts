@@ -180,6 +180,7 @@ export const sharedSessionDefinition: EntityDefinition<SharedSession> = {
   // "Unshare" is a tombstone so teammates' incremental pulls see it.
   toRemoteDeletion: (s) => ({ ...s.toRemote(), deleted: 1 }),
   remoteRecordId: uuidToBase64,
+  ownerOf: (s) => s.userId,
   load: (db, id) => {
     const row = table.get(db, id);
     return row && SharedSession.fromRecord(row);

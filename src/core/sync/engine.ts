@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from '../clock';
 import { Emitter, type Disposable, type Event } from '../events';
-import { base64ToUuid, isUuid, uuidToBase64, uuidv7 } from '../ids';
+import { base64ToUuid, isUuid, toLocalId, uuidToBase64, uuidv7 } from '../ids';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
 import type { ConnectionState } from '../team/connection';
@@ -109,12 +109,14 @@ export class SyncEngine implements Disposable {
     this.onConnection(o.connection.state);
   }
 
-  /** The queue with the current settings (sharing enqueues through it). */
+  /** The queue with the current settings and account (sharing enqueues through it). */
   queue(): SyncQueue {
     const s = this.o.settings();
+    const state = this.o.connection.state;
     return new SyncQueue({
       registry: this.o.registry,
       clock: this.o.clock,
+      ...(state.status === 'connected' ? { owner: toLocalId(state.connection.userId) } : {}),
       maxAttempts: s.maxAttempts,
       batchSize: s.batchSize,
       ...(this.o.backoff ? { backoff: this.o.backoff } : {}),

@@ -44,6 +44,8 @@ export interface SyncQueueOptions {
   random?: () => number;
   /** Failed attempts after which an operation is marked failed (setting, default 8). */
   maxAttempts?: number;
+  /** The signed-in user (local id): operations another user owns are held, neither sent nor charged. */
+  owner?: string;
   /** Operations per round (setting, default 50). */
   batchSize?: number;
   backoff?: BackoffPolicy;
@@ -72,6 +74,9 @@ interface QueueRow {
   seq: number;
 }
 
+/** Not held for another user: binds the signed-in user's id twice (NULL when nobody is signed in). */
+const SENDABLE = '(? IS NULL OR owner IS NULL OR owner = ?)';
+
 const KEY_SYNCED = 'queue.synced_total';
 const KEY_LAST_SYNC_AT = 'queue.last_sync_at';
 const KEY_LAST_ERROR = 'queue.last_error';
@@ -88,6 +93,7 @@ const KEY_LAST_ERROR = 'queue.last_error';
 export class SyncQueue {
   readonly maxAttempts: number;
   readonly batchSize: number;
+  private readonly owner: string | null;
   private readonly registry: EntityRegistry;
   private readonly clock: Clock;
   private readonly random: () => number;
@@ -98,6 +104,7 @@ export class SyncQueue {
     this.clock = options.clock;
     this.random = options.random ?? Math.random;
     this.maxAttempts = options.maxAttempts ?? 8;
+    this.owner = options.owner ?? null;
     this.batchSize = options.batchSize ?? 50;
     this.backoff = options.backoff ?? defaultBackoff;
   }
@@ -130,9 +137,9 @@ export class SyncQueue {
       };
       db.run(
         `INSERT INTO sync_queue (id, entity_type, entity_id, operation, payload, created_at, retry_count, status,
-           next_attempt_at, seq, revision, may_exist_remotely)
-         VALUES (?, ?, ?, ?, ?, ?, 0, 'pending', 0, (SELECT COALESCE(MAX(seq), 0) + 1 FROM sync_queue), 0, 0)`,
-        [op.id, op.entityType, op.entityId, operation, payload, op.createdAt],
+           next_attempt_at, seq, revision, may_exist_remotely, owner)
+         VALUES (?, ?, ?, ?, ?, ?, 0, 'pending', 0, (SELECT COALESCE(MAX(seq), 0) + 1 FROM sync_queue), 0, 0, ?)`,
+        [op.id, op.entityType, op.entityId, operation, payload, op.createdAt, definition.ownerOf?.(entity) ?? null],
       );
       return op;
     }
@@ -168,18 +175,22 @@ export class SyncQueue {
    * attempt is still in the future. Marks creates as possibly delivered, so this belongs in a write.
    */
   takeBatch(db: SqlDb, now: number, limit: number = this.batchSize): QueuedOp[] {
-    const rows = db.all<QueueRow>(`SELECT * FROM sync_queue WHERE status = 'pending' ORDER BY seq LIMIT ?`, [Math.max(0, limit)]);
+    const rows = db.all<QueueRow>(`SELECT * FROM sync_queue WHERE status = 'pending' AND ${SENDABLE} ORDER BY seq LIMIT ?`, [
+      this.owner,
+      this.owner,
+      Math.max(0, limit),
+    ]);
     const due: QueueRow[] = [];
     for (const row of rows) {
       if (row.next_attempt_at > now) break;
       due.push(row);
     }
     if (due.length > 0) {
-      // The due rows are exactly the pending ones up to the last due seq: one statement marks them all.
+      // The due rows are exactly the sendable pending ones up to the last due seq: one statement marks them all.
       db.run(
         `UPDATE sync_queue SET last_attempt_at = ?, may_exist_remotely = CASE WHEN operation = 'create' THEN 1 ELSE may_exist_remotely END
-         WHERE status = 'pending' AND seq <= ?`,
-        [now, due[due.length - 1].seq],
+         WHERE status = 'pending' AND ${SENDABLE} AND seq <= ?`,
+        [now, this.owner, this.owner, due[due.length - 1].seq],
       );
     }
     return due.map(toOp);
@@ -187,8 +198,10 @@ export class SyncQueue {
 
   /** When `takeBatch` will next return something: 0 if now, undefined if nothing is pending. */
   nextAttemptAt(db: SqlDb): number | undefined {
-    return db.get<{ next_attempt_at: number }>(`SELECT next_attempt_at FROM sync_queue WHERE status = 'pending' ORDER BY seq LIMIT 1`)
-      ?.next_attempt_at;
+    return db.get<{ next_attempt_at: number }>(
+      `SELECT next_attempt_at FROM sync_queue WHERE status = 'pending' AND ${SENDABLE} ORDER BY seq LIMIT 1`,
+      [this.owner, this.owner],
+    )?.next_attempt_at;
   }
 
   /**

@@ -36,6 +36,11 @@ export interface EntityDefinition<E extends AnySyncableEntity = AnySyncableEntit
   toRemoteDeletion(entity: E): Record<string, unknown> | undefined;
   /** The record id on the server of the record with this local id. */
   remoteRecordId(localId: string): string;
+  /**
+   * The local id of the user whose change this is, when only they may send it (the server refuses it
+   * from anyone else); undefined when anyone signed in may. Queued changes of another user are held.
+   */
+  ownerOf?(entity: E): string | undefined;
   /** The local copy, if any. */
   load(db: SqlDb, localId: string): E | undefined;
   save(db: SqlDb, entity: E): void;

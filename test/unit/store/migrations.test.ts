@@ -53,6 +53,24 @@ describe('store migrations', () => {
     });
   }
 
+  it('gives shared sessions already queued before version 4 their owner, and leaves other operations to anyone', async () => {
+    const file = tempDbFile();
+    const old = (await Store.open({ file, logger: silentLogger, migrations: migrations.slice(0, 3) })).store;
+    await old.write((db) => {
+      const queue = `INSERT INTO sync_queue (id, entity_type, entity_id, operation, payload, created_at, seq) VALUES (?, ?, ?, 'create', ?, '2026-03-02T10:00:00.000Z', ?)`;
+      db.run(queue, ['op-1', 'shared_session', 's-1', JSON.stringify({ id: 's-1', user_id: 'user-a' }), 1]);
+      db.run(queue, ['op-2', 'team', 't-1', JSON.stringify({ id: 't-1', created_by: 'user-a' }), 2]);
+    });
+    await old.close();
+    const { store } = await Store.open({ file, logger: silentLogger });
+    const owners = store.read((db) => db.all<{ id: string; owner: string | null }>('SELECT id, owner FROM sync_queue ORDER BY seq'));
+    assert.deepStrictEqual(owners, [
+      { id: 'op-1', owner: 'user-a' },
+      { id: 'op-2', owner: null },
+    ]);
+    await store.close();
+  });
+
   it('refuses a database written by a newer version instead of damaging it', async () => {
     const file = tempDbFile();
     (await Store.open({ file, logger: silentLogger })).store.close();

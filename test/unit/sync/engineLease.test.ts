@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { Emitter } from '../../../src/core/events';
+import { uuidToBase64 } from '../../../src/core/ids';
 import { silentLogger } from '../../../src/core/logger';
 import { createEntityRegistry } from '../../../src/core/models';
 import { SyncEngine } from '../../../src/core/sync/engine';
@@ -105,7 +106,7 @@ describe('sync lease: one run at a time across windows', () => {
       assert.strictEqual(await new SyncLease(other, clock, 'another-window').acquire(), true);
       connection.state = {
         status: 'connected',
-        connection: { serverUrl: 'http://127.0.0.1:1', userId: 'AZPxonxNfo-KCxwtPk9aaw==', connectedAt: clock.now() },
+        connection: { serverUrl: 'http://127.0.0.1:1', userId: uuidToBase64(USER_ID), connectedAt: clock.now() },
         client: {} as never,
       };
       const result = await engine.sync('test');
@@ -125,7 +126,7 @@ describe('sync lease: one run at a time across windows', () => {
     const connection = {
       state: {
         status: 'connected',
-        connection: { serverUrl: 'http://127.0.0.1:1', userId: 'AZPxonxNfo-KCxwtPk9aaw==', connectedAt: clock.now() },
+        connection: { serverUrl: 'http://127.0.0.1:1', userId: uuidToBase64(USER_ID), connectedAt: clock.now() },
         client: {} as never,
       } as ConnectionState,
       onDidChange: new Emitter<ConnectionState>().event,
@@ -166,7 +167,7 @@ describe('sync lease: one run at a time across windows', () => {
     const connection = {
       state: {
         status: 'connected',
-        connection: { serverUrl: 'http://127.0.0.1:1', userId: 'AZPxonxNfo-KCxwtPk9aaw==', connectedAt: clock.now() },
+        connection: { serverUrl: 'http://127.0.0.1:1', userId: uuidToBase64(USER_ID), connectedAt: clock.now() },
         client: client as never,
       } as ConnectionState,
       onDidChange: new Emitter<ConnectionState>().event,
