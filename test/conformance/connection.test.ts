@@ -140,3 +140,51 @@ describe('team connection: switching accounts on one server', function () {
     await second.close();
   });
 });
+
+describe('team connection: two windows on one database', function () {
+  this.timeout(30_000);
+  let server: TestServer;
+  before(async () => (server = await startTestServer()));
+  after(async () => server?.stop());
+
+  /** Polls until `get` returns what `ok` accepts; the other window learns of writes from the file. */
+  async function until<T>(what: string, get: () => T, ok: (v: T) => boolean): Promise<T> {
+    for (let i = 0; i < 200; i++) {
+      const v = get();
+      if (ok(v)) return v;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.fail(`the second window never saw ${what}`);
+  }
+
+  it('the second window follows a team switch, a sign-in as someone else and a disconnect made in the first', async () => {
+    const [a, b] = [uniqueEmail('window-a'), uniqueEmail('window-b')];
+    const { id: aId } = await server.createVerifiedUser(a, PASSWORD);
+    const { id: bId } = await server.createVerifiedUser(b, PASSWORD);
+    const file = tempDbFile();
+    const tokens = new MemoryTokenStore();
+    const first = (await Store.open({ file, logger: silentLogger })).store;
+    const second = (await Store.open({ file, logger: silentLogger })).store;
+    const one = service(first, tokens);
+    const two = service(second, tokens);
+    try {
+      await one.connect(server.url, a, PASSWORD);
+      assert.strictEqual((await two.restore()).status, 'connected');
+
+      await one.setActiveTeam('0193f1a2-7c4d-7e8f-9a0b-1c2d3e4f5a6b');
+      await until('the team switch', () => two.state, (s) => s.status === 'connected' && s.connection.teamId === '0193f1a2-7c4d-7e8f-9a0b-1c2d3e4f5a6b');
+
+      await one.connect(server.url, b, PASSWORD);
+      const asB = await until('the other account', () => two.state, (s) => s.status === 'connected' && s.connection.userId === bId);
+      assert.notStrictEqual(asB.status === 'connected' && asB.connection.userId, aId);
+
+      await one.disconnect();
+      await until('the disconnect', () => two.state, (s) => s.status === 'disconnected');
+    } finally {
+      one.dispose();
+      two.dispose();
+      await first.close();
+      await second.close();
+    }
+  });
+});

@@ -38,6 +38,9 @@ export class ConnectionService {
   private readonly changes = new Emitter<ConnectionState>();
   readonly onDidChange: Event<ConnectionState> = this.changes.event;
   private authListener: { dispose(): void } | undefined;
+  private readonly storeListener: { dispose(): void };
+  /** `connected_at` of the last sign-in of another window that this one took over. */
+  private followedSignIn: number | undefined;
 
   constructor(
     private readonly o: {
@@ -47,7 +50,11 @@ export class ConnectionService {
       /** Builds a client whose token store belongs to that server. */
       createClient(serverUrl: string): TrailBaseClient;
     },
-  ) {}
+  ) {
+    this.storeListener = o.store.onDidChange((change) => {
+      if (change.origin === 'external') void this.followOtherWindow().catch((err: unknown) => o.logger.warn(`Could not follow the connection of another window: ${(err as Error).message}`));
+    });
+  }
 
   get state(): ConnectionState {
     return this.current;
@@ -132,8 +139,36 @@ export class ConnectionService {
   }
 
   dispose(): void {
+    this.storeListener.dispose();
     this.authListener?.dispose();
     this.changes.dispose();
+  }
+
+  /**
+   * Every window shares the connection row and the secrets, so when another window connects, switches
+   * team or disconnects, this one follows instead of syncing as the old account or into the old team.
+   */
+  private async followOtherWindow(): Promise<void> {
+    const row = this.readRow();
+    const s = this.current;
+    if (!row) {
+      if (s.status === 'disconnected') return;
+      this.authListener?.dispose();
+      this.authListener = undefined;
+      this.set({ status: 'disconnected' });
+      return;
+    }
+    if (s.status === 'connected' && s.connection.serverUrl === row.server_url && s.connection.userId === row.user_id) {
+      const { teamId: _old, ...rest } = s.connection;
+      const connection: Connection = row.team_id ? { ...rest, teamId: row.team_id } : rest;
+      if (s.connection.teamId !== connection.teamId) this.set({ ...s, connection });
+      return;
+    }
+    // Another account, or a sign-in while this window was signed out: take it from the shared secrets,
+    // once per new sign-in (other windows write the database all the time).
+    if (row.connected_at === this.followedSignIn) return;
+    this.followedSignIn = row.connected_at;
+    await this.restore();
   }
 
   private async endServerSession(client: TrailBaseClient): Promise<{ serverSessionEnded: boolean }> {
