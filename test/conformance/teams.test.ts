@@ -147,11 +147,13 @@ describe('teams: permission paths against the local server', function () {
     const solo = await alice.teams.createTeam('Solo');
     const alone = await refused('last-owner', alice.teams.leaveTeam(solo.id));
     assert.match(alone.message, /only member of "Solo".*always keeps an owner/);
+    assert.strictEqual(alone.teamId, solo.id, 'the refusal names its team, so its next step opens that team');
 
     const team = await alice.teams.createTeam('Handover');
     await bob.teams.joinTeam(team.inviteCode);
     const last = await refused('last-owner', alice.teams.leaveTeam(team.id));
     assert.match(last.message, /last owner of "Handover".*Make another member owner first/);
+    assert.strictEqual(last.teamId, team.id);
     assert.deepStrictEqual(alice.teams.teams().map((t) => t.name).sort(), ['Handover', 'Solo'], 'still in the team');
 
     await alice.teams.changeMemberRole({ userId: idOf(bob) }, 'owner');

@@ -18,18 +18,21 @@ export class TeamError extends Error {
   constructor(
     readonly code: TeamErrorCode,
     message: string,
+    /** The team it is about, when the next step needs it (not always the active one). */
+    readonly teamId?: string,
   ) {
     super(message);
     this.name = new.target.name;
   }
 }
 
-export function lastOwner(name: string, othersInTeam: boolean): TeamError {
+export function lastOwner(name: string, othersInTeam: boolean, teamId: string): TeamError {
   return new TeamError(
     'last-owner',
     othersInTeam
       ? `You are the last owner of "${name}", and a team always keeps an owner. Make another member owner first (FocusFlow: Change Member Role), then leave.`
       : `You are the only member of "${name}", and a team always keeps an owner, so it cannot be left. Invite someone, make them owner, then leave.`,
+    teamId,
   );
 }
 

@@ -163,11 +163,11 @@ export class TeamService {
     const mine = members.find((m) => base64ToUuid(m.user) === me);
     if (mine) {
       const owners = members.filter((m) => m.role === 'owner').length;
-      if (mine.role === 'owner' && owners === 1) throw lastOwner(name, members.length > 1);
+      if (mine.role === 'owner' && owners === 1) throw lastOwner(name, members.length > 1, id);
       try {
         await client.records('members', z.unknown()).delete(mine.id);
       } catch (err) {
-        if (isBadRequest(err)) throw lastOwner(name, members.length > 1);
+        if (isBadRequest(err)) throw lastOwner(name, members.length > 1, id);
         throw err;
       }
     }
@@ -230,7 +230,7 @@ export class TeamService {
     try {
       await client.records('members', z.unknown()).update(member.id, { role: remoteRoles[newRole] });
     } catch (err) {
-      if (isBadRequest(err)) throw lastOwner(name, true);
+      if (isBadRequest(err)) throw lastOwner(name, true, teamId);
       throw refusal(
         err,
         `Your role in "${name}" does not allow this change. Owners change any role; admins change members' and admins' roles but cannot make anyone owner or change an owner. Ask an owner.`,

@@ -45,7 +45,7 @@ export function registerTeamCommands(teams: TeamService, feedback: Feedback): vs
         const steps = nextSteps[err.code] ?? [];
         void vscode.window.showWarningMessage(`FocusFlow: ${shown(err.message)}`, ...steps.map((s) => s.label)).then((picked) => {
           const step = steps.find((s) => s.label === picked);
-          if (step) void vscode.commands.executeCommand(step.command);
+          if (step) void vscode.commands.executeCommand(step.command, ...(err.teamId ? [{ teamId: err.teamId }] : []));
         });
         return undefined;
       }
