@@ -85,6 +85,25 @@ describe('teams: presence ("focusing now") against the local server', function (
     assert.strictEqual(bob.presence.focusingUntil(localId(alice)), undefined, 'a due time in the past means nothing, even unrefreshed');
   });
 
+  it('switching teams while focusing moves the presence: the team left behind no longer shows it', async () => {
+    const alice = await join('alice');
+    const bob = await join('bob');
+    const first = await alice.teams.createTeam('Presence first');
+    const second = await alice.teams.createTeam('Presence second');
+    await bob.teams.joinTeam(first.inviteCode);
+    await alice.teams.switchTeam(first.id);
+    alice.sharing.on = true;
+    const until = Date.now() + 25 * 60_000;
+    await alice.presence.publish(until);
+    await bob.presence.refresh();
+    assert.strictEqual(bob.presence.focusingUntil(localId(alice)), until);
+
+    await alice.teams.switchTeam(second.id);
+    await alice.presence.publish(until);
+    await bob.presence.refresh();
+    assert.strictEqual(bob.presence.focusingUntil(localId(alice)), undefined, 'the first team no longer sees her focusing');
+  });
+
   it('turning sharing off deletes what was sent; leaving the team takes it away too', async () => {
     const alice = await join('alice');
     const bob = await join('bob');

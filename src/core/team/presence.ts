@@ -78,6 +78,8 @@ export class Presence implements Disposable {
   /** Fires when teammates' presence as known here changed, or when someone's "focusing now" ran out. */
   readonly onDidChange: Event<void> = this.changes.event;
   private seen = new Map<string, number>();
+  /** The team our own row last said we are focusing in. */
+  private focusingIn: string | undefined;
   private seenTeam: string | undefined;
   /** The server that answered 405 for presence (an older server kit). */
   private unsupportedOn: string | undefined;
@@ -99,15 +101,26 @@ export class Presence implements Disposable {
     const team = target?.team;
     if (!target || !team || !this.o.enabled() || this.unsupported(target.client)) return;
     const { client, user } = target;
+    const api = client.records('presence', z.unknown());
+    const row = (inTeam: string, until: number | null) => ({
+      id: uuidToBase64(presenceId(inTeam, user)),
+      team: uuidToBase64(inTeam),
+      user: uuidToBase64(user),
+      focusing_until: until,
+    });
+    const before = this.focusingIn;
     await this.quietly(client, 'publishing your focus presence', async () => {
-      await client.records('presence', z.unknown()).create({
-        id: uuidToBase64(presenceId(team, user)),
-        team: uuidToBase64(team),
-        user: uuidToBase64(user),
-        focusing_until: focusingUntil,
-      });
+      await api.create(row(team, focusingUntil));
+      this.focusingIn = focusingUntil === null ? undefined : team;
       await this.refresh();
     });
+    // Switched teams while focusing: the team left behind stops showing it (it may refuse, if we left it).
+    if (before && before !== team) {
+      await this.quietly(client, 'clearing your focus presence in your previous team', async () => {
+        await api.create(row(before, null));
+        if (this.focusingIn === before) this.focusingIn = undefined;
+      });
+    }
   }
 
   /** Removes every presence row of the user (the setting was turned off). */
