@@ -88,8 +88,16 @@ export class Store {
       let loaded: { db: SqlJsDb; identity: FileIdentity } | undefined;
       if (fs.existsSync(file)) {
         try {
-          loaded = readDatabase(sql, file);
+          loaded = await readHeldDatabase(sql, file);
         } catch (err) {
+          // A file that cannot be opened is not a damaged one: moving it aside would hide the history.
+          if (typeof (err as NodeJS.ErrnoException).code === 'string') {
+            throw new StoreError(
+              'unwritable',
+              `FocusFlow cannot read its database ${file} (${(err as NodeJS.ErrnoException).code}); another program may be holding it. Close it or wait, then reload the window.`,
+              err,
+            );
+          }
           const movedTo = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
           fs.renameSync(file, movedTo);
           recovered = { movedTo, reason: (err as Error).message };
@@ -167,7 +175,8 @@ export class Store {
     const outcomes: { ok: boolean; value: unknown }[] = [];
     let reloaded = false;
     try {
-      reloaded = this.reloadIfChanged();
+      // Writing on top of a file that changed but could not be read would erase the other window's work.
+      reloaded = this.reloadIfChanged({ mustRead: true });
       inTransaction(this.db, () => {
         for (const write of group) outcomes.push(applyInSavepoint(this.db, write.fn));
       });
@@ -197,8 +206,13 @@ export class Store {
     if (outcomes.some((o) => o.ok)) this.changes.fire({ origin: 'local' });
   }
 
-  /** Replaces the in-memory image with the file's if another process replaced the file since. */
-  private reloadIfChanged(): boolean {
+  /**
+   * Replaces the in-memory image with the file's if another process replaced the file since. With
+   * `mustRead`, a file that changed but cannot be read for now (held open by an antivirus or a sync
+   * tool) throws instead; a file whose content is damaged is still passed over, and the next save
+   * replaces it with this good copy.
+   */
+  private reloadIfChanged(o: { mustRead?: boolean } = {}): boolean {
     const current = identify(this.file);
     if (!current || sameIdentity(current, this.identity)) return false;
     try {
@@ -209,6 +223,7 @@ export class Store {
       this.counters.reloads++;
       return true;
     } catch (err) {
+      if (o.mustRead && typeof (err as NodeJS.ErrnoException).code === 'string') throw err;
       this.logger.error(`Could not reload the FocusFlow database written by another window: ${(err as Error).message}`);
       return false;
     }
@@ -284,3 +299,15 @@ function inTransaction<T>(db: SqlJsDb, fn: () => T): T {
   }
 }
 
+/** Reads the database, waiting out a file held for a moment by another program (an antivirus, a sync tool). */
+async function readHeldDatabase(sql: SqlJsStatic, file: string): Promise<{ db: SqlJsDb; identity: FileIdentity }> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return readDatabase(sql, file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (attempt >= 10 || (code !== 'EBUSY' && code !== 'EPERM' && code !== 'EACCES' && code !== 'EAGAIN')) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}

@@ -2,6 +2,8 @@ import * as assert from 'assert';
 import { fork } from 'child_process';
 import { Store } from '../../../src/core/store';
 import { silentLogger } from '../../../src/core/logger';
+import * as fs from 'fs';
+import { createRequire } from 'module';
 import * as path from 'path';
 import { bundleScript, tempDbFile } from '../../support/bundleScript';
 
@@ -64,5 +66,62 @@ describe('store: many windows, one file', function () {
     const { store } = await Store.open({ file, logger: silentLogger });
     assert.strictEqual(countSessions(store), 40);
     await store.close();
+  });
+  it("refuses to save over another window's write it cannot read yet, and saves once it can", async () => {
+    const file = tempDbFile();
+    const a = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
+    const b = (await Store.open({ file, logger: silentLogger })).store;
+    await b.write(insertSession('from-b'));
+    // The file is held for a moment (an antivirus or a sync tool on Windows) when A reloads it.
+    // The module object itself (an import is a read-only view of it), which the store reads through.
+    const nodeFs = createRequire(__filename)('fs') as typeof fs;
+    const openSync = nodeFs.openSync;
+    let held = 1;
+    nodeFs.openSync = ((p: fs.PathLike, ...rest: never[]) => {
+      if (p === file && held-- > 0) throw Object.assign(new Error(`EBUSY: resource busy or locked, open '${file}'`), { code: 'EBUSY' });
+      return (openSync as (...args: unknown[]) => number)(p, ...rest);
+    }) as typeof fs.openSync;
+    try {
+      await assert.rejects(a.write(insertSession('from-a')), (err: Error & { code?: string }) => {
+        assert.strictEqual(err.code, 'persist-failed');
+        assert.match(err.message, /EBUSY/);
+        return true;
+      });
+    } finally {
+      nodeFs.openSync = openSync;
+    }
+    await a.write(insertSession('from-a'));
+    const check = (await Store.open({ file, logger: silentLogger })).store;
+    assert.deepStrictEqual(check.read((db) => db.all<{ id: string }>('SELECT id FROM sessions ORDER BY id').map((r) => r.id)), ['from-a', 'from-b']);
+    await Promise.all([a.close(), b.close(), check.close()]);
+  });
+  it('opens a database another program holds for a moment, and never moves a held one aside as damaged', async () => {
+    const file = tempDbFile();
+    const first = (await Store.open({ file, logger: silentLogger })).store;
+    await first.write(insertSession('kept'));
+    await first.close();
+    const nodeFs = createRequire(__filename)('fs') as typeof fs;
+    const openSync = nodeFs.openSync;
+    let held = 3;
+    nodeFs.openSync = ((p: fs.PathLike, ...rest: never[]) => {
+      if (p === file && held-- > 0) throw Object.assign(new Error(`EBUSY: resource busy or locked, open '${file}'`), { code: 'EBUSY' });
+      return (openSync as (...args: unknown[]) => number)(p, ...rest);
+    }) as typeof fs.openSync;
+    try {
+      const opened = await Store.open({ file, logger: silentLogger });
+      assert.strictEqual(opened.recovered, undefined);
+      assert.strictEqual(countSessions(opened.store), 1);
+      await opened.store.close();
+
+      held = Infinity;
+      await assert.rejects(Store.open({ file, logger: silentLogger }), (err: Error & { code?: string }) => {
+        assert.strictEqual(err.code, 'unwritable');
+        assert.match(err.message, /EBUSY.*another program may be holding it/);
+        return true;
+      });
+    } finally {
+      nodeFs.openSync = openSync;
+    }
+    assert.deepStrictEqual(fs.readdirSync(path.dirname(file)).filter((n) => n.includes('.corrupt-')), [], 'nothing was moved aside');
   });
 });
