@@ -8,13 +8,23 @@ interface LockOwner {
   pid: number;
   host: string;
   token: string;
+  /** When the owner's machine booted (epoch ms); absent in locks of older versions. */
+  boot?: number;
+}
+
+/** Locks are held for one write; a same-host lock this old has an owner that is not writing, whatever its pid says. */
+const SAME_HOST_STALE_MS = 10 * 60_000;
+
+function bootTime(): number {
+  return Date.now() - os.uptime() * 1000;
 }
 
 /**
  * A cross-process lock shared by every VS Code window on the machine: a file created with O_EXCL.
  * A lock left by a process that died (killed mid-write, crashed window) is broken as soon as its pid is
- * gone; one whose owner cannot be checked (another host, e.g. a shared folder) only once it is older
- * than `staleMs`.
+ * gone, or once the machine rebooted since it was taken (its pid may belong to another process by now),
+ * or once it is ten minutes old; one whose owner cannot be checked (another host, e.g. a shared folder)
+ * once it is older than `staleMs`.
  */
 export class FileLock {
   private token: string | undefined;
@@ -61,7 +71,7 @@ export class FileLock {
       throw new StoreError('unwritable', `FocusFlow cannot create its lock file ${this.path}: ${(err as Error).message}`, err);
     }
     try {
-      fs.writeSync(fd, JSON.stringify({ pid: process.pid, host: os.hostname(), token } satisfies LockOwner));
+      fs.writeSync(fd, JSON.stringify({ pid: process.pid, host: os.hostname(), token, boot: bootTime() } satisfies LockOwner));
     } finally {
       fs.closeSync(fd);
     }
@@ -78,11 +88,12 @@ export class FileLock {
     }
     const owner = readOwner(this.path);
     const age = Date.now() - mtimeMs;
-    // On this machine the owner's pid says it all: a live owner is never robbed, however long its write
-    // takes (a slow disk, a paused process). Age decides only for owners we cannot check.
+    // On this machine the owner's pid says it all, within one boot: a live owner is not robbed while its
+    // write may still be going on (a slow disk, a paused process). Age alone decides for owners on
+    // other hosts, which cannot be checked.
     const stale = owner
       ? owner.host === os.hostname()
-        ? !isProcessAlive(owner.pid)
+        ? !isProcessAlive(owner.pid) || (typeof owner.boot === 'number' && Math.abs(owner.boot - bootTime()) > 60_000) || age > SAME_HOST_STALE_MS
         : age > this.staleMs
       : age > 1_000; // an owner writes its record right after creating the file
     if (!stale) return false;

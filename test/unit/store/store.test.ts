@@ -140,7 +140,7 @@ describe('store', () => {
     await store.close();
   });
 
-  it('never takes the lock from a live process on this machine, however old its lock file', async () => {
+  it('never takes the lock from a live process on this machine while its write may still be going on', async () => {
     const file = tempDbFile();
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const lock = `${file}.lock`;
@@ -152,6 +152,25 @@ describe('store', () => {
       (err: unknown) => err instanceof StoreError && err.code === 'lock-timeout',
     );
     assert.match(fs.readFileSync(lock, 'utf8'), /slow-writer/, 'the live owner still holds its lock');
+  });
+
+  it('takes over a lock whose pid is alive but belongs to another process: taken before a reboot, or ten minutes old', async () => {
+    for (const [why, record, ageMs] of [
+      ['before a reboot', { boot: Date.now() - os.uptime() * 1000 - 86_400_000 }, 0],
+      ['ten minutes old', {}, 11 * 60_000],
+    ] as const) {
+      const file = tempDbFile();
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const lock = `${file}.lock`;
+      // process.pid is alive: the pid alone would keep this lock forever.
+      fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, host: os.hostname(), token: 'reused-pid', ...record }));
+      const then = new Date(Date.now() - ageMs);
+      fs.utimesSync(lock, then, then);
+      const { store } = await Store.open({ file, logger: silentLogger, lockTimeoutMs: 2_000 });
+      await store.write(insertSession(`after-${why}`));
+      await store.close();
+      assert.strictEqual(await reopenCount(file), 1, why);
+    }
   });
 
   it('saves writes queued before close() and refuses those issued after it began', async () => {
