@@ -43,7 +43,6 @@ export class FocusTicker implements vscode.Disposable {
   }
 
   private async beat(): Promise<void> {
-    this.activity.pulse();
     try {
       await this.focus.tick();
       this.lastError = undefined;
@@ -53,6 +52,9 @@ export class FocusTicker implements vscode.Disposable {
       if (message !== this.lastError) this.logger.error(`Focus timer check failed: ${message}`);
       this.lastError = message;
     }
+    // After the tick: the first beat after a sleep must judge the time away before a focused window
+    // counts as activity again.
+    this.activity.pulse();
     if (!this.interval) return;
     this.statusBar.render();
     this.sync();
