@@ -13,8 +13,18 @@ export class Emitter<T> {
     return { dispose: () => this.listeners.delete(listener) };
   };
 
+  /** Every listener hears the event even if one throws; the first failure then reaches the caller. */
   fire(e: T): void {
-    for (const listener of [...this.listeners]) listener(e);
+    let failure: unknown;
+    let failed = false;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(e);
+      } catch (err) {
+        if (!failed) [failure, failed] = [err, true];
+      }
+    }
+    if (failed) throw failure;
   }
 
   dispose(): void {

@@ -156,12 +156,16 @@ export class Store {
   private async flush(): Promise<void> {
     // Let every write issued in this turn of the event loop join the first group.
     await new Promise((resolve) => setImmediate(resolve));
-    while (this.pending.length) {
-      const group = this.pending;
-      this.pending = [];
-      await this.commit(group);
+    try {
+      while (this.pending.length) {
+        const group = this.pending;
+        this.pending = [];
+        await this.commit(group);
+      }
+    } finally {
+      // Whatever happened, the next write must start a flush of its own rather than wait on this one.
+      this.flushing = undefined;
     }
-    this.flushing = undefined;
   }
 
   private async commit(group: PendingWrite[]): Promise<void> {
@@ -202,8 +206,17 @@ export class Store {
       this.lock.release();
     }
     group.forEach((write, i) => (outcomes[i].ok ? write.resolve(outcomes[i].value) : write.reject(outcomes[i].value)));
-    if (reloaded) this.changes.fire({ origin: 'external' });
-    if (outcomes.some((o) => o.ok)) this.changes.fire({ origin: 'local' });
+    if (reloaded) this.notify('external');
+    if (outcomes.some((o) => o.ok)) this.notify('local');
+  }
+
+  /** Tells listeners; one that throws is logged, never allowed to stop the store. */
+  private notify(origin: StoreChange['origin']): void {
+    try {
+      this.changes.fire({ origin });
+    } catch (err) {
+      this.logger.error(`A view or service failed to take in a database change: ${(err as Error).message}`);
+    }
   }
 
   /**
@@ -231,11 +244,11 @@ export class Store {
 
   private checkExternal(): void {
     if (this.closed || this.committing) return;
-    if (this.reloadIfChanged()) this.changes.fire({ origin: 'external' });
+    if (this.reloadIfChanged()) this.notify('external');
   }
 
   private fireSoon(origin: StoreChange['origin']): void {
-    queueMicrotask(() => this.changes.fire({ origin }));
+    queueMicrotask(() => this.notify(origin));
   }
 
   private watchFolder(): fs.FSWatcher | undefined {

@@ -173,6 +173,23 @@ describe('store', () => {
     }
   });
 
+  it('keeps saving, and tells every other listener, when one listener of its changes throws', async () => {
+    const file = tempDbFile();
+    const { store } = await Store.open({ file, logger: silentLogger });
+    const heard: string[] = [];
+    store.onDidChange(() => {
+      throw new Error('a broken view');
+    });
+    store.onDidChange((e) => heard.push(e.origin));
+    await store.write(insertSession('first'));
+    const second = store.write(insertSession('second'));
+    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('the next write never finished')), 3_000));
+    await Promise.race([second, timeout]);
+    assert.deepStrictEqual(heard, ['local', 'local']);
+    await store.close();
+    assert.strictEqual(await reopenCount(file), 2);
+  });
+
   it('saves writes queued before close() and refuses those issued after it began', async () => {
     const file = tempDbFile();
     const { store } = await Store.open({ file, logger: silentLogger });
