@@ -55,7 +55,8 @@ export interface FocusServiceOptions {
   lastActivity?: () => number | undefined;
 }
 
-type Step = (active: FocusSession | undefined, now: number, db: SqlDb) => FocusChange[];
+/** `settled`: what bringing the stored session up to now already changed (completed, auto-paused). */
+type Step = (active: FocusSession | undefined, now: number, db: SqlDb, settled: readonly FocusChange[]) => FocusChange[];
 
 /**
  * The focus timer over the `sessions` table. Every transition runs inside one store write, on the
@@ -199,8 +200,10 @@ export class FocusService implements Disposable {
   ): Promise<FocusSession> {
     // Answer "nothing running" from a read, without a file write.
     if (!this.current()) throw nothingActive(verb);
-    return this.transact((active, now, db) => {
+    return this.transact((active, now, db, settled) => {
       if (!active) throw nothingActive(verb);
+      // Paused for idleness on the way to this command: for a pause, that is the answer.
+      if (verb === 'pause' && settled.some((c) => c.reason === 'auto-paused')) return [];
       const { next, reason } = fn(active, now);
       return [this.save(db, active, next, reason)];
     });
@@ -221,7 +224,7 @@ export class FocusService implements Disposable {
       const changes: FocusChange[] = [];
       const active = this.settleDue(db, now, changes, before);
       try {
-        changes.push(...step(active, now, db));
+        changes.push(...step(active, now, db, [...changes]));
       } catch (err) {
         if (!(err instanceof FocusError)) throw err;
         failure = err;

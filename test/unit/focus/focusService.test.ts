@@ -279,6 +279,18 @@ describe('FocusService on a real database file', () => {
       assert.equal(stopped.actualSeconds, 15 * 60);
     });
 
+    it('answers Pause after a long absence with the session paused when the idle limit passed', async () => {
+      fx.settings.autoPauseIdleMinutes = 5;
+      const focus = await fx.window();
+      await focus.start({ minutes: 60 });
+      fx.clock.advanceMinutes(10);
+      fx.lastActivity = fx.clock.now();
+      fx.clock.advanceMinutes(20);
+      const paused = await focus.pause();
+      assert.equal(paused.state, 'paused');
+      assert.equal(paused.pausedAt, toIso(fx.lastActivity + 5 * min));
+    });
+
     it('also when the first thing after waking is a command, before any tick', async () => {
       fx.settings.autoPauseIdleMinutes = 5;
       const focus = await fx.window();
