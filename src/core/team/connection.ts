@@ -41,6 +41,9 @@ export class ConnectionService {
   private readonly storeListener: { dispose(): void };
   /** `connected_at` of the last sign-in of another window that this one took over. */
   private followedSignIn: number | undefined;
+  /** Bumped by every connect, disconnect and restore, so a restore overtaken by one of them drops its result. */
+  private generation = 0;
+  private latestRestore: { generation: number; run: Promise<ConnectionState> } | undefined;
 
   constructor(
     private readonly o: {
@@ -66,11 +69,23 @@ export class ConnectionService {
   }
 
   /** Signs back in from stored tokens at start, with no prompt and no network request. */
-  async restore(): Promise<ConnectionState> {
+  restore(): Promise<ConnectionState> {
+    const generation = ++this.generation;
+    const run = this.restoreAs(generation);
+    this.latestRestore = { generation, run };
+    return run;
+  }
+
+  private async restoreAs(generation: number): Promise<ConnectionState> {
     const row = this.readRow();
     if (!row) return this.set({ status: 'disconnected' });
     const client = this.o.createClient(row.server_url);
     const auth = await client.restore();
+    if (generation !== this.generation) {
+      // Overtaken: a newer restore answers for this one too; after a connect or disconnect, its outcome stands.
+      const newer = this.latestRestore;
+      return newer && newer.generation > generation ? newer.run : this.current;
+    }
     if (!auth || (row.user_id && auth.user.id !== row.user_id)) {
       return this.set({
         status: 'signed-out',
@@ -107,6 +122,7 @@ export class ConnectionService {
       ),
     );
     this.o.logger.info(`Connected to ${hostOf(url)} as ${auth.user.email ?? auth.user.id}.`);
+    this.generation++;
     const state = this.adopt(client, auth, row);
     return (state as Extract<ConnectionState, { status: 'connected' }>).connection;
   }
@@ -118,6 +134,7 @@ export class ConnectionService {
 
   /** Signs out on the server when it can be reached, forgets the secrets and the row, keeps all local data. */
   async disconnect(): Promise<{ serverSessionEnded: boolean }> {
+    this.generation++;
     const client = this.client ?? (this.current.status === 'signed-out' ? this.o.createClient(this.current.serverUrl) : undefined);
     const result = client ? await this.endServerSession(client) : { serverSessionEnded: false };
     await this.o.store.write((db) => db.run('DELETE FROM team_connection WHERE id = ?', [ROW_ID]));
