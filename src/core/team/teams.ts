@@ -267,8 +267,15 @@ export class TeamService {
    */
   async keepActiveTeamCurrent(): Promise<void> {
     const active = this.activeTeamId;
-    const teams = this.teams();
+    let teams = this.teams();
     if (active && teams.some((t) => t.id === active)) return;
+    if (active) {
+      // Gone locally, but a pull that began before a join or create in this window forgets that team
+      // too: only the server can say the user left it. Unreachable, nothing moves.
+      const fresh = await this.refreshMyTeams().catch(() => undefined);
+      if (!fresh || fresh.some((t) => t.id === active)) return;
+      teams = fresh;
+    }
     const next = teams[0]?.id;
     if (next !== active) await this.o.connection.setActiveTeam(next);
   }
