@@ -78,8 +78,8 @@ export class Presence implements Disposable {
   /** Fires when teammates' presence as known here changed, or when someone's "focusing now" ran out. */
   readonly onDidChange: Event<void> = this.changes.event;
   private seen = new Map<string, number>();
-  /** The team our own row last said we are focusing in. */
-  private focusingIn: string | undefined;
+  /** The team (and user) whose row last said we are focusing. */
+  private focusingIn: { team: string; user: string } | undefined;
   private seenTeam: string | undefined;
   /** The server that answered 405 for presence (an older server kit). */
   private unsupportedOn: string | undefined;
@@ -111,13 +111,14 @@ export class Presence implements Disposable {
     const before = this.focusingIn;
     await this.quietly(client, 'publishing your focus presence', async () => {
       await api.create(row(team, focusingUntil));
-      this.focusingIn = focusingUntil === null ? undefined : team;
+      this.focusingIn = focusingUntil === null ? undefined : { team, user };
       await this.refresh();
     });
     // Switched teams while focusing: the team left behind stops showing it (it may refuse, if we left it).
-    if (before && before !== team) {
+    // Another account's row is not ours to write; its own next publish or withdrawal handles it.
+    if (before && before.user === user && before.team !== team) {
       await this.quietly(client, 'clearing your focus presence in your previous team', async () => {
-        await api.create(row(before, null));
+        await api.create(row(before.team, null));
         if (this.focusingIn === before) this.focusingIn = undefined;
       });
     }
@@ -131,6 +132,7 @@ export class Presence implements Disposable {
     await this.quietly(target.client, 'removing your focus presence', async () => {
       const own = await api.list({ where: { user: uuidToBase64(target.user) }, limit: MAX_LIST_LIMIT });
       for (const row of own.records) await api.delete(row.id);
+      this.focusingIn = undefined;
       await this.refresh();
     });
   }
