@@ -84,5 +84,13 @@ new ResizeObserver(() => {
   if (state.last?.type === 'activity') render();
 }).observe(root);
 
-render();
+// Ready first: even if the remembered page cannot be drawn (saved by an older version), the host answers
+// with fresh data that replaces it.
 post({ type: 'ready', rangeDays: state.rangeDays });
+try {
+  render();
+} catch {
+  state = { rangeDays: state.rangeDays };
+  vscode.setState(state);
+  render();
+}

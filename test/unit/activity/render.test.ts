@@ -178,6 +178,16 @@ describe('activity webview in headless Chromium', function () {
     await page.close();
   });
 
+  it('replaces a remembered page it cannot draw (saved by an older version) with the host\'s fresh data', async () => {
+    const stale = structuredClone(replies[7]) as Extract<HostMessage, { type: 'activity' }>;
+    delete (stale.activity as Partial<typeof stale.activity>).today;
+    const { page, watch } = await open({ theme: 'dark', replies: { 7: replies[7] }, state: { rangeDays: 7, last: stale } });
+    await page.getByRole('heading', { name: 'Platform Team' }).waitFor();
+    assert.deepStrictEqual(await page.evaluate(() => (window as unknown as { __sent: unknown[] }).__sent), [{ type: 'ready', rangeDays: 7 }]);
+    await assertClosedRoom(page, watch);
+    await page.close();
+  });
+
   it('shows a streak at the cap as "100+ days"', async () => {
     const long = structuredClone(replies[7]) as Extract<HostMessage, { type: 'activity' }>;
     long.activity.members[0].streak_days = MAX_STREAK_DAYS;
