@@ -6,7 +6,7 @@ import type { SqlDb, Store } from '../store';
 import { nextBreakType } from './breakCycle';
 import { FocusError, FocusStateError, FocusValidationError } from './errors';
 import { startOfLocalDay, startOfLocalWeek } from './periods';
-import { type BreakType, type FocusSession, toIso } from './session';
+import { type BreakType, type FocusSession, toIso, toMs } from './session';
 import {
   focusTotalSince,
   insertSession,
@@ -181,6 +181,7 @@ export class FocusService implements Disposable {
   }
 
   private needsTick(s: FocusSession, now: number): boolean {
+    if (now < toMs(s.lastModified)) return true; // the clock went back: rebase the stored times
     const due = timer.dueAt(s);
     if (due !== undefined && now >= due) return true;
     const idleMinutes = this.settings().autoPauseIdleMinutes;
@@ -253,8 +254,10 @@ export class FocusService implements Disposable {
    * that fell due completes. Returns the session still active, if any.
    */
   private settleDue(db: SqlDb, now: number, changes: FocusChange[], lastActivity = this.lastActivity()): FocusSession | undefined {
-    const active = loadActive(db);
-    if (!active) return undefined;
+    const stored = loadActive(db);
+    if (!stored) return undefined;
+    const active = timer.rebase(stored, now);
+    if (active !== stored && !updateIfUnchanged(db, stored, active)) return undefined;
     const idleAt = timer.autoPauseAt(active, lastActivity, this.settings().autoPauseIdleMinutes, now);
     if (idleAt !== undefined) {
       const paused = timer.pause(active, idleAt, now);

@@ -81,9 +81,9 @@ export function insertSession(db: SqlDb, s: FocusSession): void {
  * race to complete the same session, exactly one update changes a row and that window alone reports it.
  */
 export function updateIfUnchanged(db: SqlDb, from: FocusSession, to: FocusSession): boolean {
-  const { ':id': id, ':created_at': _created, ':kind': _kind, ':start_time': _start, ...rest } = columns(to);
+  const { ':id': id, ':created_at': _created, ':kind': _kind, ...rest } = columns(to);
   const changed = db.run(
-    `UPDATE sessions SET break_type = :break_type, label = :label, end_time = :end_time,
+    `UPDATE sessions SET break_type = :break_type, label = :label, start_time = :start_time, end_time = :end_time,
        planned_duration_minutes = :planned, actual_duration_seconds = :actual, paused_seconds = :paused_seconds,
        paused_at = :paused_at, state = :state, completed = :completed, last_modified = :last_modified
      WHERE id = :id AND state = :prev_state AND last_modified = :prev_modified`,

@@ -65,6 +65,18 @@ export function settle(s: FocusSession, now: number): FocusSession {
   return { ...s, state: 'completed', completed: true, endTime: toIso(due), actualSeconds: s.plannedMinutes * 60, lastModified: toIso(now) };
 }
 
+/**
+ * After the clock was set back (by hand, or a large time sync) the stored times lie in the future and
+ * would count as no focus at all. They move back with the clock, so the focus up to the row's last
+ * change is kept. Returns the same object when the clock did not go back behind that change.
+ */
+export function rebase(s: FocusSession, now: number): FocusSession {
+  const back = toMs(s.lastModified) - now;
+  if (back <= 0 || (s.state !== 'running' && s.state !== 'paused')) return s;
+  const earlier = (iso: string) => toIso(toMs(iso) - back);
+  return { ...s, startTime: earlier(s.startTime), pausedAt: s.pausedAt ? earlier(s.pausedAt) : null, lastModified: toIso(now) };
+}
+
 /** `at` is when the pause takes effect (auto-pause backdates it to when idleness began); `now` stamps the row. */
 export function pause(s: FocusSession, at: number, now: number = at): FocusSession {
   if (s.state === 'paused') throw new FocusStateError('not-running', 'The session is already paused. Resume or stop it.');

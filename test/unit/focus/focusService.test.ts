@@ -312,6 +312,21 @@ describe('FocusService on a real database file', () => {
     });
   });
 
+  it('keeps the focus done so far when the clock is set back during a session', async () => {
+    const focus = await fx.window();
+    await focus.start({ minutes: 25 });
+    fx.clock.advanceMinutes(10);
+    await focus.pause();
+    fx.clock.advanceMinutes(-60);
+    assert.equal(remainingSeconds(focus.current()!, fx.clock.now()), 15 * 60, 'still 15 minutes left while paused');
+    await focus.resume();
+    fx.clock.advanceMinutes(5);
+    assert.equal(remainingSeconds(focus.current()!, fx.clock.now()), 10 * 60);
+    const stopped = await focus.stop();
+    assert.equal(stopped.actualSeconds, 15 * 60);
+    assert.ok(stopped.endTime! > stopped.startTime, 'it ends after it started');
+  });
+
   it('reports today and this week as totals of completed focus time', async () => {
     const focus = await fx.window();
     await focus.start({ minutes: 25 });
