@@ -241,6 +241,18 @@ describe('FocusService on a real database file', () => {
   });
 
   describe('idle auto-pause', () => {
+    /** Auto-pause after 5 idle minutes; a session of `minutes`, worked on for 10, then left for `awayMinutes`. */
+    const awayFromSession = async (minutes: number, awayMinutes: number) => {
+      fx.settings.autoPauseIdleMinutes = 5;
+      const focus = await fx.window();
+      await focus.start({ minutes });
+      fx.clock.advanceMinutes(10);
+      const lastActive = fx.clock.now();
+      fx.lastActivity = lastActive;
+      fx.clock.advanceMinutes(awayMinutes);
+      return { focus, idleLimitAt: lastActive + 5 * min };
+    };
+
     it('stays off by default however long the user is away', async () => {
       const focus = await fx.window();
       await focus.start({ minutes: 60 });
@@ -251,28 +263,18 @@ describe('FocusService on a real database file', () => {
     });
 
     it('pauses at the moment the idle limit passed', async () => {
-      fx.settings.autoPauseIdleMinutes = 5;
-      const focus = await fx.window();
-      await focus.start({ minutes: 60 });
-      fx.clock.advanceMinutes(10);
-      fx.lastActivity = fx.clock.now();
-      fx.clock.advanceMinutes(7);
+      const { focus, idleLimitAt } = await awayFromSession(60, 7);
       const changes = await focus.tick();
       assert.deepEqual(changes.map((c) => c.reason), ['auto-paused']);
-      assert.equal(changes[0].session!.pausedAt, toIso(fx.lastActivity + 5 * min));
+      assert.equal(changes[0].session!.pausedAt, toIso(idleLimitAt));
       assert.equal(remainingSeconds(focus.current()!, fx.clock.now()), 45 * 60);
     });
 
     it('of a session the machine slept through, counts the focus up to the idle limit, not the planned length', async () => {
-      fx.settings.autoPauseIdleMinutes = 5;
-      const focus = await fx.window();
-      await focus.start({ minutes: 25 });
-      fx.clock.advanceMinutes(10);
-      fx.lastActivity = fx.clock.now();
-      fx.clock.advanceMinutes(120);
+      const { focus, idleLimitAt } = await awayFromSession(25, 120);
       const changes = await focus.tick();
       assert.deepEqual(changes.map((c) => c.reason), ['auto-paused'], 'paused, not completed');
-      assert.equal(changes[0].session!.pausedAt, toIso(fx.lastActivity + 5 * min));
+      assert.equal(changes[0].session!.pausedAt, toIso(idleLimitAt));
       assert.equal(remainingSeconds(focus.current()!, fx.clock.now()), 10 * 60);
       // Back at the keyboard, the user stops it: 15 minutes of focus, not 25.
       const stopped = await focus.stop();
@@ -280,24 +282,14 @@ describe('FocusService on a real database file', () => {
     });
 
     it('answers Pause after a long absence with the session paused when the idle limit passed', async () => {
-      fx.settings.autoPauseIdleMinutes = 5;
-      const focus = await fx.window();
-      await focus.start({ minutes: 60 });
-      fx.clock.advanceMinutes(10);
-      fx.lastActivity = fx.clock.now();
-      fx.clock.advanceMinutes(20);
+      const { focus, idleLimitAt } = await awayFromSession(60, 20);
       const paused = await focus.pause();
       assert.equal(paused.state, 'paused');
-      assert.equal(paused.pausedAt, toIso(fx.lastActivity + 5 * min));
+      assert.equal(paused.pausedAt, toIso(idleLimitAt));
     });
 
     it('also when the first thing after waking is a command, before any tick', async () => {
-      fx.settings.autoPauseIdleMinutes = 5;
-      const focus = await fx.window();
-      await focus.start({ minutes: 25 });
-      fx.clock.advanceMinutes(10);
-      fx.lastActivity = fx.clock.now();
-      fx.clock.advanceMinutes(120);
+      const { focus } = await awayFromSession(25, 120);
       const stopped = await focus.stop();
       assert.equal(stopped.state, 'completed');
       assert.equal(stopped.actualSeconds, 15 * 60);
