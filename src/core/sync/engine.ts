@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from '../clock';
 import { Emitter, type Disposable, type Event } from '../events';
-import { base64ToUuid, isUuid, toLocalId, uuidToBase64, uuidv7 } from '../ids';
+import { toLocalId, uuidToBase64, uuidv7 } from '../ids';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
 import type { ConnectionState } from '../team/connection';
@@ -329,7 +329,7 @@ export class SyncEngine implements Disposable {
 
   /** Live changes of the active team: each event asks for a pull shortly after (events are not replayed). */
   private follow(client: TrailBaseClient, teamId: string): Subscription[] {
-    const team = isUuid(teamId) ? uuidToBase64(teamId) : uuidToBase64(base64ToUuid(teamId));
+    const team = uuidToBase64(toLocalId(teamId));
     const delay = this.o.liveDelayMs ?? 300;
     const handlers = {
       onEvent: () => this.schedule('live change', delay),
