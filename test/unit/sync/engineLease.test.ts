@@ -8,7 +8,24 @@ import { SyncLease } from '../../../src/core/sync/lease';
 import { NetworkError } from '../../../src/core/trailbase';
 import { shareSession } from '../../../src/core/sync/sharing';
 import type { ConnectionState } from '../../../src/core/team/connection';
+import type { Store } from '../../../src/core/store';
 import { FakeClock, openStore, TEAM_ID, USER_ID } from './fixtures';
+
+/** Connected as USER_ID, through `client` (a stand-in: these tests never reach a server). */
+function connectedAs(clock: FakeClock, client: object): ConnectionState {
+  return { status: 'connected', connection: { serverUrl: 'http://127.0.0.1:1', userId: uuidToBase64(USER_ID), connectedAt: clock.now() }, client: client as never };
+}
+
+/** A completed focus session, shared with TEAM_ID: one queued operation. */
+async function shareOneSession(store: Store, clock: FakeClock, engine: SyncEngine): Promise<void> {
+  await store.write((db) =>
+    db.run(
+      `INSERT INTO sessions (id, kind, start_time, end_time, planned_duration_minutes, actual_duration_seconds, state, completed, created_at, last_modified)
+       VALUES ('s1', 'focus', '2026-03-02T08:00:00.000Z', '2026-03-02T08:25:00.000Z', 25, 1500, 'completed', 1, '2026-03-02T08:25:00.000Z', '2026-03-02T08:25:00.000Z')`,
+    ),
+  );
+  await shareSession({ store, clock, queue: () => engine.queue() }, { sessionId: 's1', teamId: TEAM_ID, userId: USER_ID });
+}
 
 describe('sync lease: one run at a time across windows', () => {
   it('of two windows (two Store instances on one file) asking at once, exactly one gets the lease, every round', async () => {
@@ -89,13 +106,7 @@ describe('sync lease: one run at a time across windows', () => {
       const skipped = await engine.sync('test');
       assert.match(skipped.skipped ?? '', /Not connected/);
 
-      await store.write((db) =>
-        db.run(
-          `INSERT INTO sessions (id, kind, start_time, end_time, planned_duration_minutes, actual_duration_seconds, state, completed, created_at, last_modified)
-           VALUES ('s1', 'focus', '2026-03-02T08:00:00.000Z', '2026-03-02T08:25:00.000Z', 25, 1500, 'completed', 1, '2026-03-02T08:25:00.000Z', '2026-03-02T08:25:00.000Z')`,
-        ),
-      );
-      await shareSession({ store, clock, queue: () => engine.queue() }, { sessionId: 's1', teamId: TEAM_ID, userId: USER_ID });
+      await shareOneSession(store, clock, engine);
       assert.strictEqual(engine.stats().pending, 1);
 
       // Signed out: the row is there but the session is gone; the indicator says why.
@@ -104,11 +115,7 @@ describe('sync lease: one run at a time across windows', () => {
       assert.deepStrictEqual(engine.status().indicator, { state: 'offline', reason: 'Your session ended.' });
 
       assert.strictEqual(await new SyncLease(other, clock, 'another-window').acquire(), true);
-      connection.state = {
-        status: 'connected',
-        connection: { serverUrl: 'http://127.0.0.1:1', userId: uuidToBase64(USER_ID), connectedAt: clock.now() },
-        client: {} as never,
-      };
+      connection.state = connectedAs(clock, {});
       const result = await engine.sync('test');
       assert.match(result.skipped ?? '', /Another VS Code window is syncing/);
       assert.strictEqual(result.pending, 1, 'nothing was sent');
@@ -124,11 +131,7 @@ describe('sync lease: one run at a time across windows', () => {
     const { store: other } = await openStore(file);
     const clock = new FakeClock();
     const connection = {
-      state: {
-        status: 'connected',
-        connection: { serverUrl: 'http://127.0.0.1:1', userId: uuidToBase64(USER_ID), connectedAt: clock.now() },
-        client: {} as never,
-      } as ConnectionState,
+      state: connectedAs(clock, {}),
       onDidChange: new Emitter<ConnectionState>().event,
     };
     const otherLease = new SyncLease(other, clock, 'another-window');
@@ -140,13 +143,7 @@ describe('sync lease: one run at a time across windows', () => {
     const states: string[] = [];
     engine.onDidChangeStatus((s) => states.push(s.indicator.state));
     try {
-      await store.write((db) =>
-        db.run(
-          `INSERT INTO sessions (id, kind, start_time, end_time, planned_duration_minutes, actual_duration_seconds, state, completed, created_at, last_modified)
-           VALUES ('s1', 'focus', '2026-03-02T08:00:00.000Z', '2026-03-02T08:25:00.000Z', 25, 1500, 'completed', 1, '2026-03-02T08:25:00.000Z', '2026-03-02T08:25:00.000Z')`,
-        ),
-      );
-      await shareSession({ store, clock, queue: () => engine.queue() }, { sessionId: 's1', teamId: TEAM_ID, userId: USER_ID });
+      await shareOneSession(store, clock, engine);
       assert.match((await engine.sync('test')).skipped ?? '', /Another VS Code window is syncing/);
       await otherLease.release();
       for (let i = 0; i < 100 && !states.includes('syncing'); i++) await new Promise((r) => setTimeout(r, 20));
@@ -165,11 +162,7 @@ describe('sync lease: one run at a time across windows', () => {
     const unreachable = () => Promise.reject(new NetworkError('unreachable', 'Cannot reach the TrailBase server.'));
     const client = { records: () => ({ list: unreachable, create: unreachable, update: unreachable, delete: unreachable }), status: unreachable };
     const connection = {
-      state: {
-        status: 'connected',
-        connection: { serverUrl: 'http://127.0.0.1:1', userId: uuidToBase64(USER_ID), connectedAt: clock.now() },
-        client: client as never,
-      } as ConnectionState,
+      state: connectedAs(clock, client),
       onDidChange: new Emitter<ConnectionState>().event,
     };
     const settings = { intervalSeconds: 3600, conflictStrategy: 'LastWriteWins' as const, maxAttempts: 8, batchSize: 50 };
@@ -180,13 +173,7 @@ describe('sync lease: one run at a time across windows', () => {
     try {
       await engine.idle();
       assert.strictEqual(engine.status().indicator.state, 'offline');
-      await store.write((db) =>
-        db.run(
-          `INSERT INTO sessions (id, kind, start_time, end_time, planned_duration_minutes, actual_duration_seconds, state, completed, created_at, last_modified)
-           VALUES ('s1', 'focus', '2026-03-02T08:00:00.000Z', '2026-03-02T08:25:00.000Z', 25, 1500, 'completed', 1, '2026-03-02T08:25:00.000Z', '2026-03-02T08:25:00.000Z')`,
-        ),
-      );
-      await shareSession({ store, clock, queue: () => engine.queue() }, { sessionId: 's1', teamId: TEAM_ID, userId: USER_ID });
+      await shareOneSession(store, clock, engine);
       const states: string[] = [];
       engine.onDidChangeStatus((s) => states.push(s.indicator.state));
       clock.advance(1_000);
