@@ -62,7 +62,12 @@ describe('README walk-through against the demo server, in a real VS Code host', 
     const team = await waitFor('Demo Team as the active team', () => items().find((t) => t.label === 'Demo Team' && /\.active$/.test(t.contextValue ?? '')), {
       timeoutMs: 15_000,
     });
-    const members = items(team).map((m) => m.label);
+    // Pulled memberships carry no email; the view asks the server for them right after the pull.
+    const labels = () => items(team).map((m) => m.label);
+    const members = await waitFor('the members by email', () => {
+      const now = labels();
+      return now.includes('alice@example.com (you)') && now.includes('bob@example.com') && now;
+    }, { timeoutMs: 15_000 }).catch(() => labels());
     assert.ok(members.includes('alice@example.com (you)') && members.includes('bob@example.com'), `members: ${members.join(', ')}`);
     const chart = await waitFor('the chart data of Demo Team', async () => {
       const figures = await activity();
