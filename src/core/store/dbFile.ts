@@ -20,15 +20,16 @@ export function readDatabase(sql: SqlJsStatic, file: string): { db: SqlJsDb; ide
     const stat = fs.fstatSync(fd);
     const bytes = fs.readFileSync(fd);
     assertWholeDatabase(bytes);
-    const db = new SqlJsDb(new sql.Database(bytes));
+    const raw = new sql.Database(bytes);
     try {
+      const db = new SqlJsDb(raw);
       // sql.js opens any bytes lazily: touching the schema makes a garbled file fail here, not later.
       db.get('SELECT count(*) FROM sqlite_master');
+      return { db, identity: toIdentity(stat) };
     } catch (err) {
-      db.close();
+      raw.close();
       throw err;
     }
-    return { db, identity: toIdentity(stat) };
   } finally {
     fs.closeSync(fd);
   }
