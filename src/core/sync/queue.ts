@@ -80,6 +80,12 @@ const SENDABLE = '(? IS NULL OR owner IS NULL OR owner = ?)';
 const KEY_SYNCED = 'queue.synced_total';
 const KEY_LAST_SYNC_AT = 'queue.last_sync_at';
 const KEY_LAST_ERROR = 'queue.last_error';
+/**
+ * The highest `seq` ever taken for sending. A create at or below it may have reached the server even if
+ * its reply never came back, so deleting it must go out as a delete. One number written per take, instead
+ * of a flag on every taken row, because a push takes thousands of rows at once.
+ */
+const KEY_TAKEN_THROUGH = 'queue.taken_through';
 
 /**
  * The outbox over the `sync_queue` table. Every method takes the `SqlDb` of the caller's store
@@ -120,7 +126,11 @@ export class SyncQueue {
     if (invalid) throw invalid;
     const payload = JSON.stringify(definition.toRecord(entity));
     const existing = this.rowFor(db, entity.entityType, entity.localId);
-    const next = coalesce(existing && { operation: existing.operation, mayExistRemotely: existing.may_exist_remotely === 1 }, operation);
+    const takenThrough = Number(getSyncState(db, KEY_TAKEN_THROUGH) ?? 0);
+    const next = coalesce(
+      existing && { operation: existing.operation, mayExistRemotely: existing.may_exist_remotely === 1 || existing.seq <= takenThrough },
+      operation,
+    );
     if (!existing) {
       const op: QueuedOp = {
         id: uuidv7(this.clock.now()),
@@ -138,8 +148,9 @@ export class SyncQueue {
       db.run(
         `INSERT INTO sync_queue (id, entity_type, entity_id, operation, payload, created_at, retry_count, status,
            next_attempt_at, seq, revision, may_exist_remotely, owner)
-         VALUES (?, ?, ?, ?, ?, ?, 0, 'pending', 0, (SELECT COALESCE(MAX(seq), 0) + 1 FROM sync_queue), 0, 0, ?)`,
-        [op.id, op.entityType, op.entityId, operation, payload, op.createdAt, definition.ownerOf?.(entity) ?? null],
+         VALUES (?, ?, ?, ?, ?, ?, 0, 'pending', 0, (SELECT MAX(COALESCE(MAX(seq), 0), ?) + 1 FROM sync_queue), 0, 0, ?)`,
+        // Above everything ever taken, even when the queue is empty, so a new create is never mistaken for a taken one.
+        [op.id, op.entityType, op.entityId, operation, payload, op.createdAt, takenThrough, definition.ownerOf?.(entity) ?? null],
       );
       return op;
     }
@@ -172,7 +183,8 @@ export class SyncQueue {
 
   /**
    * The next operations to send, oldest first, at most `limit`, stopping at the first one whose next
-   * attempt is still in the future. Marks creates as possibly delivered, so this belongs in a write.
+   * attempt is still in the future. Marks them as possibly delivered, so this belongs in a write that
+   * is on disk before they are sent.
    */
   takeBatch(db: SqlDb, now: number, limit: number = this.batchSize): QueuedOp[] {
     const rows = db.all<QueueRow>(`SELECT * FROM sync_queue WHERE status = 'pending' AND ${SENDABLE} ORDER BY seq LIMIT ?`, [
@@ -185,14 +197,8 @@ export class SyncQueue {
       if (row.next_attempt_at > now) break;
       due.push(row);
     }
-    if (due.length > 0) {
-      // The due rows are exactly the sendable pending ones up to the last due seq: one statement marks them all.
-      db.run(
-        `UPDATE sync_queue SET last_attempt_at = ?, may_exist_remotely = CASE WHEN operation = 'create' THEN 1 ELSE may_exist_remotely END
-         WHERE status = 'pending' AND ${SENDABLE} AND seq <= ?`,
-        [now, this.owner, this.owner, due[due.length - 1].seq],
-      );
-    }
+    const last = due.at(-1);
+    if (last && last.seq > Number(getSyncState(db, KEY_TAKEN_THROUGH) ?? 0)) setSyncState(db, KEY_TAKEN_THROUGH, String(last.seq));
     return due.map(toOp);
   }
 

@@ -144,6 +144,26 @@ describe('sync queue', () => {
       await store.write((db) => queue.enqueue(db, 'delete', s));
       assert.deepStrictEqual(store.read(queueRows).map((r) => r.operation), ['delete']);
     });
+
+    it('drops a create queued after everything taken was acknowledged, then deleted before it was sent', async () => {
+      await share(3);
+      const sent = await store.write((db) => queue.takeBatch(db, clock.now()));
+      await store.write((db) => queue.markSucceeded(db, sent));
+      const [later, kept] = await share(2);
+      await store.write((db) => queue.enqueue(db, 'delete', later));
+      assert.deepStrictEqual(
+        store.read(queueRows).map((r) => [r.entity_id, r.operation]),
+        [[kept.localId, 'create']],
+      );
+    });
+
+    it('still deletes a create taken earlier when younger ones were acknowledged around it', async () => {
+      const [early, young] = await share(2);
+      const sent = await store.write((db) => queue.takeBatch(db, clock.now()));
+      await store.write((db) => queue.markSucceeded(db, sent.filter((op) => op.entityId === young.localId)));
+      await store.write((db) => queue.enqueue(db, 'delete', early));
+      assert.deepStrictEqual(store.read(queueRows).map((r) => [r.entity_id, r.operation]), [[early.localId, 'delete']]);
+    });
   });
 
   describe('batches', () => {
