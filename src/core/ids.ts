@@ -71,10 +71,20 @@ export function uuidv7Time(uuid: string): number {
   return hex[0] * 2 ** 40 + hex[1] * 2 ** 32 + hex[2] * 2 ** 24 + hex[3] * 2 ** 16 + hex[4] * 2 ** 8 + hex[5];
 }
 
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
 /** Hyphenated UUID → TrailBase's id form (url-safe base64 with padding, 24 characters). */
 export function uuidToBase64(uuid: string): string {
-  // 16 bytes always end in two padding characters, which Node's base64url leaves out.
-  return `${Buffer.from(uuidToBytesChecked(uuid)).toString('base64url')}==`;
+  // Spelled out rather than through Buffer: a push converts three ids per record, and the Buffer round
+  // trip (regex, hex decode, base64 encode) was a tenth of its local work.
+  const b = uuidToBytesChecked(uuid);
+  let out = '';
+  for (let i = 0; i < 15; i += 3) {
+    const n = (b[i] << 16) | (b[i + 1] << 8) | b[i + 2];
+    out += BASE64URL[n >>> 18] + BASE64URL[(n >>> 12) & 63] + BASE64URL[(n >>> 6) & 63] + BASE64URL[n & 63];
+  }
+  // 16 bytes always end in two padding characters.
+  return `${out}${BASE64URL[b[15] >>> 2]}${BASE64URL[(b[15] & 3) << 4]}==`;
 }
 
 /** TrailBase's id form → hyphenated lower-case UUID. */
@@ -84,8 +94,23 @@ export function base64ToUuid(id: string): string {
 }
 
 function uuidToBytesChecked(uuid: string): Uint8Array {
-  if (!isUuid(uuid)) throw new TypeError(`not a UUID: ${uuid}`);
-  return Buffer.from(uuid.replace(/-/g, ''), 'hex');
+  const bytes = new Uint8Array(16);
+  let ok = uuid.length === 36;
+  for (let i = 0, at = 0; ok && at < 16; i += 2, at++) {
+    if (i === 8 || i === 13 || i === 18 || i === 23) ok = uuid.charCodeAt(i++) === 45; // '-'
+    const high = hexValue(uuid.charCodeAt(i));
+    const low = hexValue(uuid.charCodeAt(i + 1));
+    bytes[at] = (high << 4) | low;
+    ok &&= high >= 0 && low >= 0;
+  }
+  if (!ok) throw new TypeError(`not a UUID: ${uuid}`);
+  return bytes;
+}
+
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48; // 0-9
+  const lower = code | 0x20;
+  return lower >= 97 && lower <= 102 ? lower - 87 : -1; // a-f, A-F
 }
 
 export function bytesToUuid(bytes: Uint8Array): string {

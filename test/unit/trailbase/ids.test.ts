@@ -39,6 +39,16 @@ describe('ids', () => {
 
   it('rejects malformed input instead of producing a wrong id', () => {
     assert.throws(() => uuidToBase64('not-a-uuid'), TypeError);
+    for (const bad of [
+      '01932b1a-b5f0-7c3e-bf10-fffffffffffg',
+      '01932b1ab-5f0-7c3e-bf10-ffffffffffff',
+      '01932b1a-b5f0-7c3e-bf10-fffffffffff',
+      '01932b1a-b5f0-7c3e-bf10-ffffffffffff0',
+      '01932b1a_b5f0_7c3e_bf10_ffffffffffff',
+      '01932b1a-b5f0-7c3e-bf10-ffffffff fff',
+    ]) {
+      assert.throws(() => uuidToBase64(bad), TypeError, bad);
+    }
     assert.throws(() => base64ToUuid('AZMrGrXwfD6_EP____________'), TypeError);
     assert.throws(() => base64ToUuid('AZMrGrXwfD6/EP+_____8=='), TypeError);
     assert.equal(isUuid('01932b1a-b5f0-7c3e-bf10-ffffffffffff'), true);
