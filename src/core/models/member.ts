@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { base64ToUuid, uuidToBase64 } from '../ids';
 import { parseRecord, SyncableRecord } from '../sync/entity';
 import type { EntityDefinition } from '../sync/registry';
-import { RecordTable } from './recordTable';
+import { RecordTable, remoteIdsJson } from './recordTable';
 import { checkRemoteIdMatches, epochMsField, isoFromMs, isoTimeField, localIdField, remoteIdField } from './fields';
 
 export type MemberRole = 'Owner' | 'Admin' | 'Member';
@@ -128,8 +128,6 @@ export const memberDefinition: EntityDefinition<Member> = {
   remove: (db, id) => void table.delete(db, id),
   setSyncStatus(db, ids, status) {
     if (status !== 'synced') return;
-    db.run('UPDATE members SET remote_id = acked.value ->> 1 FROM json_each(?) AS acked WHERE members.id = acked.value ->> 0', [
-      JSON.stringify(ids.map((id) => [id, uuidToBase64(id)])),
-    ]);
+    db.run('UPDATE members SET remote_id = acked.value FROM json_each(?) AS acked WHERE members.id = acked.key', [remoteIdsJson(ids)]);
   },
 };

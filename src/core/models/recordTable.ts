@@ -1,4 +1,15 @@
+import { uuidToBase64 } from '../ids';
 import type { SqlDb, SqlParam } from '../store';
+
+/**
+ * `{localId: remoteId}` as one JSON object, for an UPDATE that stamps acknowledged rows in one statement
+ * through `json_each` (its `key` and `value` columns cost less to read than array elements).
+ */
+export function remoteIdsJson(localIds: readonly string[]): string {
+  const map: Record<string, string> = {};
+  for (const id of localIds) map[id] = uuidToBase64(id);
+  return JSON.stringify(map);
+}
 
 /**
  * The local table behind a model: a record's keys are the table's columns, so reading and writing a row

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { base64ToUuid, uuidToBase64 } from '../ids';
 import { parseRecord, SyncableRecord } from '../sync/entity';
 import type { EntityDefinition } from '../sync/registry';
-import { RecordTable } from './recordTable';
+import { RecordTable, remoteIdsJson } from './recordTable';
 import { checkRemoteIdMatches, epochMsField, isoTimeField, localIdField, remoteFlagField, remoteIdField } from './fields';
 
 export type SyncStatus = 'pending' | 'synced' | 'failed';
@@ -190,9 +190,9 @@ export const sharedSessionDefinition: EntityDefinition<SharedSession> = {
   setSyncStatus(db, ids, status) {
     db.run(
       `UPDATE shared_sessions SET sync_status = :status,
-         remote_session_id = CASE WHEN :status = 'synced' THEN acked.value ->> 1 ELSE remote_session_id END
-       FROM json_each(:acked) AS acked WHERE shared_sessions.id = acked.value ->> 0`,
-      { ':status': status, ':acked': JSON.stringify(ids.map((id) => [id, uuidToBase64(id)])) },
+         remote_session_id = CASE WHEN :status = 'synced' THEN acked.value ELSE remote_session_id END
+       FROM json_each(:acked) AS acked WHERE shared_sessions.id = acked.key`,
+      { ':status': status, ':acked': remoteIdsJson(ids) },
     );
   },
 };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { base64ToUuid, uuidToBase64 } from '../ids';
 import { parseRecord, SyncableRecord } from '../sync/entity';
 import type { EntityDefinition } from '../sync/registry';
-import { RecordTable } from './recordTable';
+import { RecordTable, remoteIdsJson } from './recordTable';
 import { checkRemoteIdMatches, epochMsField, isoFromMs, isoTimeField, localIdField, remoteIdField } from './fields';
 
 /** One row of the local `teams` table. */
@@ -118,8 +118,6 @@ export const teamDefinition: EntityDefinition<Team> = {
   remove: (db, id) => void table.delete(db, id),
   setSyncStatus(db, ids, status) {
     if (status !== 'synced') return;
-    db.run('UPDATE teams SET remote_id = acked.value ->> 1 FROM json_each(?) AS acked WHERE teams.id = acked.value ->> 0', [
-      JSON.stringify(ids.map((id) => [id, uuidToBase64(id)])),
-    ]);
+    db.run('UPDATE teams SET remote_id = acked.value FROM json_each(?) AS acked WHERE teams.id = acked.key', [remoteIdsJson(ids)]);
   },
 };

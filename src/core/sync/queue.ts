@@ -218,31 +218,37 @@ export class SyncQueue {
     const now = this.clock.now();
     const list = asList(ops);
     const acknowledged = list.length;
-    // Rows still holding the revision that was sent are done: one statement retires them all.
-    const retired = new Set(
+    const sent = JSON.stringify(Object.fromEntries(list.map((op) => [op.id, op.revision])));
+    // Rows whose entity changed while the request was in flight, or that are gone: usually none.
+    const kept = new Map(
       db
-        .all<{ id: string }>(
-          `DELETE FROM sync_queue WHERE rowid IN (SELECT q.rowid FROM json_each(?) AS sent
-             JOIN sync_queue AS q ON q.id = sent.value ->> 0 AND q.revision = sent.value ->> 1) RETURNING id`,
-          [JSON.stringify(list.map((op) => [op.id, op.revision]))],
+        .all<{ id: string; operation: Operation | null }>(
+          `SELECT sent.key AS id, q.operation AS operation FROM json_each(?) AS sent LEFT JOIN sync_queue AS q ON q.id = sent.key
+           WHERE q.rowid IS NULL OR q.revision <> sent.value`,
+          [sent],
         )
-        .map((row) => row.id),
+        .map((row) => [row.id, row.operation]),
+    );
+    // Rows still holding the revision that was sent are done: one statement retires them all.
+    db.run(
+      `DELETE FROM sync_queue WHERE rowid IN (SELECT q.rowid FROM json_each(?) AS sent
+         JOIN sync_queue AS q ON q.id = sent.key AND q.revision = sent.value)`,
+      [sent],
     );
     for (const op of list) {
-      if (retired.has(op.id)) continue;
-      const row = db.get<Pick<QueueRow, 'operation'>>('SELECT operation FROM sync_queue WHERE id = ?', [op.id]);
-      if (!row) continue;
+      const operation = kept.get(op.id);
+      if (!operation) continue;
       // The newer change still has to go out. If what was acknowledged was this create, the record now
       // exists and the change is an update; a create queued after an acknowledged delete stays a create.
-      const delivered = op.operation === 'create' && row.operation === 'create';
+      const delivered = op.operation === 'create' && operation === 'create';
       db.run(`UPDATE sync_queue SET operation = ?, retry_count = 0, status = 'pending', next_attempt_at = 0 WHERE id = ?`, [
-        delivered ? 'update' : row.operation,
+        delivered ? 'update' : operation,
         op.id,
       ]);
     }
     this.setSyncStatus(
       db,
-      list.filter((op) => retired.has(op.id) && op.operation !== 'delete'),
+      list.filter((op) => !kept.has(op.id) && op.operation !== 'delete'),
       'synced',
     );
     if (acknowledged > 0) {
