@@ -209,6 +209,25 @@ describe('sync engine against the local TrailBase-compatible server', function (
     assert.ok(pages > 120 / 7, `paged (${pages} pages)`);
   });
 
+  it('an unshare right after a burst of shares still reaches a teammate who pulled the burst', async () => {
+    const a = await on(alice.email);
+    const b = await on(bob.email);
+    const sessions = await completedSessions(a.store, 600, Date.parse('2026-06-01T08:00:00.000Z'));
+    const shared = await Promise.all(sessions.map((sessionId) => shareSession(a.sharing, { sessionId, teamId: team.id, userId: a.userId })));
+    // Bulk creates write faster than one row per millisecond, so server time runs ahead of the clock.
+    a.settings.batchSize = 128;
+    await a.engine.sync('test');
+    await b.engine.sync('test');
+    const newest = shared[shared.length - 1];
+    assert.ok(localShared(b).some((r) => r.id === newest.localId));
+
+    // The unshare replaces the row holding the newest server time while the clock is still behind it.
+    await unshareSession(a.sharing, newest.localId);
+    await a.engine.sync('test');
+    await b.engine.sync('test');
+    assert.ok(!localShared(b).some((r) => r.id === newest.localId), 'the teammate still shows the unshared session');
+  });
+
   it('while connected, a teammate\'s share arrives live without a sync request, also after the server restarted', async () => {
     const a = await on(alice.email);
     const STREAM = 'GET /api/records/v1/shared_sessions/subscribe/*';
