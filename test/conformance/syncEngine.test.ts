@@ -70,6 +70,42 @@ describe('sync engine against the local TrailBase-compatible server', function (
     assert.strictEqual(b.engine.status().indicator.state, 'up-to-date');
   });
 
+  it('a long push sends every share once, also one made while the push runs', async () => {
+    let duringPush: Promise<unknown> | undefined;
+    let lateSession = '';
+    const a: Machine = await on(alice.email, {
+      client: {
+        // The first record request waits until a new share is on disk: it lands after the push claimed the queue.
+        fetch: (input, init) => {
+          if (!duringPush && String(input).includes('/api/records/v1/shared_sessions') && init?.method === 'POST') {
+            duringPush = shareSession(a.sharing, { sessionId: lateSession, teamId: team.id, userId: a.userId });
+          }
+          return (duringPush ?? Promise.resolve()).then(() => globalThis.fetch(input, init));
+        },
+      },
+    });
+    const sessions = await completedSessions(a.store, 901, Date.parse('2026-05-01T08:00:00.000Z'));
+    lateSession = sessions.pop()!;
+    await Promise.all(sessions.map((sessionId) => shareSession(a.sharing, { sessionId, teamId: team.id, userId: a.userId })));
+    await server.resetStats();
+
+    const run = await a.engine.sync('test', { explicit: true });
+    assert.ok(duringPush, 'the share during the push was made');
+    assert.deepStrictEqual({ synced: run.synced, failed: run.failed, pending: run.pending }, { synced: 901, failed: 0, pending: 0 });
+    const requests = (await server.stats()).requests['POST /api/records/v1/shared_sessions'];
+    assert.ok(requests <= Math.ceil(900 / 50) + 1, `${requests} create requests for 901 shares in batches of 50`);
+    const onServer = await a.connection.client!.records('shared_sessions', remoteShared).list({
+      where: { user: a.userId, start_time: { $gte: '2026-05-01T00:00:00.000Z' } },
+      limit: 1024,
+      count: true,
+    });
+    assert.strictEqual(onServer.totalCount, 901);
+    const syncedHere = a.store.read((db) =>
+      db.get<{ n: number }>("SELECT count(*) AS n FROM shared_sessions WHERE sync_status = 'synced' AND start_time >= '2026-05-01'"),
+    );
+    assert.strictEqual(syncedHere?.n, 901);
+  });
+
   it('a remote tombstone removes the teammate\'s copy, and sharing again brings it back under the same id', async () => {
     const a = await on(alice.email);
     const b = await on(bob.email);

@@ -16,13 +16,13 @@ export interface PushOptions {
   logger: Logger;
   /** Operations per request (setting `focusflow.sync.batchSize`); at most 128, TrailBase's transaction limit. */
   batchSize: number;
-  /** Requests in flight at once (the server applies writes one at a time; two keep it busy). */
+  /** Requests in flight at once: enough that the server has work queued while this thread is busy saving. */
   concurrency?: number;
-  /** Batches taken per store write (after a small first one). */
+  /** Batches read from the claimed queue at a time. */
   windowBatches?: number;
   /** Batches whose results are recorded per store write. */
   recordBatches?: number;
-  /** Runs inside each write that takes a window (the engine renews its lease there). */
+  /** Runs inside each write that takes from the queue (the engine renews its lease there). */
   onWindow?: (db: SqlDb) => void;
 }
 
@@ -50,23 +50,27 @@ class Stop extends Error {
  * APIs upsert on them, so a batch replayed after a lost reply lands on the same rows. A batch the
  * server refuses as a whole is split into single calls so each operation gets the server's own reason.
  *
- * Batches of one window go out concurrently; the queue holds at most one operation per entity, so
- * they never touch the same record.
+ * Several batches are in flight at once; the queue holds at most one operation per entity, so they
+ * never touch the same record.
  */
 export async function pushQueue(o: PushOptions): Promise<PushResult> {
   const batchSize = Math.max(1, Math.min(o.batchSize, MAX_TRANSACTION_OPS));
-  const concurrency = o.concurrency ?? 2;
-  // Every store write persists the whole file and holds the event loop while it serialises, so the
-  // queue is read and results are recorded in a few large writes that overlap requests in flight. The
-  // first take is small so requests start at once.
-  const firstTake = batchSize * concurrency * 2;
-  const takeSize = batchSize * (o.windowBatches ?? 200);
+  const concurrency = o.concurrency ?? 8;
+  // Every store write persists the whole file and holds the event loop while it serialises it. So the
+  // first write takes a few batches (requests start at once) and claims the rest of the queue; the rest
+  // is then read in windows, which costs no file write, and results are recorded in a few large writes.
+  const lowWater = batchSize * concurrency * 2;
+  const readSize = batchSize * (o.windowBatches ?? 40);
   const recordEvery = batchSize * (o.recordBatches ?? 100);
   const result: PushResult = { acknowledged: 0, failed: 0, retrying: 0 };
 
-  /** Taken from the queue and not yet recorded: their rows are still pending, so a later take skips them. */
-  const taken = new Set<string>();
   const ready: QueuedOp[] = [];
+  /** The queue position of the last operation taken into `ready`. */
+  let cursor = 0;
+  /** Whether the operations after `cursor` are claimed, so reading them is enough to send them. */
+  let reading = false;
+  /** Operations taken into `ready` so far. */
+  let taken = 0;
   let exhausted = false;
   let stopTaking = false;
   let stopped: Failure | undefined;
@@ -74,18 +78,33 @@ export async function pushQueue(o: PushOptions): Promise<PushResult> {
   let unrecorded: Outcome[] = [];
   const writes: Promise<void>[] = [];
 
+  const take = async (n: number): Promise<{ ops: QueuedOp[]; last: boolean }> => {
+    if (reading) {
+      const ops = o.store.read((db) => o.queue.readClaimed(db, o.clock.now(), cursor, n));
+      if (ops.length === n) return { ops, last: false };
+      // The claimed part ends here, or at an operation still backing off. Only what was queued since the
+      // push began can follow, and sending that needs a write that claims it first.
+      reading = false;
+      const more = o.store.read((db) => o.queue.hasUnclaimed(db));
+      if (ops.length > 0 || !more) return { ops, last: !more };
+    }
+    const ops = await o.store.write((db) => {
+      o.onWindow?.(db);
+      const next = o.queue.takeBatch(db, o.clock.now(), n, cursor);
+      o.queue.claimPending(db);
+      return next;
+    });
+    reading = ops.length === n;
+    return { ops, last: ops.length < n };
+  };
+
   const refill = (n: number): Promise<void> =>
-    (refilling ??= o.store
-      .write((db) => {
-        o.onWindow?.(db);
-        const want = taken.size + n;
-        const rows = o.queue.takeBatch(db, o.clock.now(), want);
-        return { fresh: rows.filter((op) => !taken.has(op.id)), last: rows.length < want };
-      })
-      .then(({ fresh, last }) => {
-        for (const op of fresh) taken.add(op.id);
-        ready.push(...fresh);
-        if (last || fresh.length === 0) exhausted = true;
+    (refilling ??= take(n)
+      .then(({ ops, last }) => {
+        if (ops.length > 0) cursor = ops[ops.length - 1].seq;
+        taken += ops.length;
+        ready.push(...ops);
+        if (last || ops.length === 0) exhausted = true;
       })
       .finally(() => (refilling = undefined)));
 
@@ -98,7 +117,6 @@ export async function pushQueue(o: PushOptions): Promise<PushResult> {
         result.acknowledged += r.acknowledged;
         result.failed += r.failed;
         result.retrying += r.retrying;
-        for (const x of outcomes) taken.delete(x.op.id);
       }),
     );
   };
@@ -106,8 +124,8 @@ export async function pushQueue(o: PushOptions): Promise<PushResult> {
   const worker = async (): Promise<void> => {
     while (!stopped) {
       const canTake = !exhausted && !stopTaking;
-      if (canTake && ready.length < batchSize * concurrency * 2) {
-        const refilled = refill(takeSize);
+      if (canTake && ready.length < lowWater) {
+        const refilled = refill(readSize);
         if (ready.length === 0) await refilled;
       }
       if (ready.length === 0) {
@@ -131,8 +149,15 @@ export async function pushQueue(o: PushOptions): Promise<PushResult> {
   };
 
   try {
-    await refill(firstTake);
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    await refill(lowWater);
+    // Changes queued while the push runs go out with it: another pass, as long as the last one took some.
+    let seen = 0;
+    while (taken > seen) {
+      seen = taken;
+      await Promise.all(Array.from({ length: concurrency }, worker));
+      if (stopped || stopTaking || !o.store.read((db) => o.queue.hasUnclaimed(db))) break;
+      exhausted = false;
+    }
   } finally {
     await refilling?.catch(() => undefined);
     flush();

@@ -24,6 +24,8 @@ export interface QueuedOp {
   nextAttemptAt: number;
   /** Bumped by every coalesced change; an acknowledgement only retires the revision that was sent. */
   revision: number;
+  /** Position in the queue: operations leave in this order (an entity keeps its place when it changes again). */
+  seq: number;
 }
 
 export interface QueueStats {
@@ -126,12 +128,13 @@ export class SyncQueue {
     if (invalid) throw invalid;
     const payload = JSON.stringify(definition.toRecord(entity));
     const existing = this.rowFor(db, entity.entityType, entity.localId);
-    const takenThrough = Number(getSyncState(db, KEY_TAKEN_THROUGH) ?? 0);
+    const takenThrough = this.takenThrough(db);
     const next = coalesce(
       existing && { operation: existing.operation, mayExistRemotely: existing.may_exist_remotely === 1 || existing.seq <= takenThrough },
       operation,
     );
     if (!existing) {
+      const newest = db.get<{ seq: number }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM sync_queue')?.seq ?? 0;
       const op: QueuedOp = {
         id: uuidv7(this.clock.now()),
         entityType: entity.entityType,
@@ -144,13 +147,14 @@ export class SyncQueue {
         status: 'pending',
         nextAttemptAt: 0,
         revision: 0,
+        // Above everything ever taken, even when the queue is empty, so a new create is never mistaken for a taken one.
+        seq: Math.max(newest, takenThrough) + 1,
       };
       db.run(
         `INSERT INTO sync_queue (id, entity_type, entity_id, operation, payload, created_at, retry_count, status,
            next_attempt_at, seq, revision, may_exist_remotely, owner)
-         VALUES (?, ?, ?, ?, ?, ?, 0, 'pending', 0, (SELECT MAX(COALESCE(MAX(seq), 0), ?) + 1 FROM sync_queue), 0, 0, ?)`,
-        // Above everything ever taken, even when the queue is empty, so a new create is never mistaken for a taken one.
-        [op.id, op.entityType, op.entityId, operation, payload, op.createdAt, takenThrough, definition.ownerOf?.(entity) ?? null],
+         VALUES (?, ?, ?, ?, ?, ?, 0, 'pending', 0, ?, 0, 0, ?)`,
+        [op.id, op.entityType, op.entityId, operation, payload, op.createdAt, op.seq, definition.ownerOf?.(entity) ?? null],
       );
       return op;
     }
@@ -182,24 +186,42 @@ export class SyncQueue {
   }
 
   /**
-   * The next operations to send, oldest first, at most `limit`, stopping at the first one whose next
-   * attempt is still in the future. Marks them as possibly delivered, so this belongs in a write that
-   * is on disk before they are sent.
+   * The next operations to send after position `afterSeq` (0: from the head), oldest first, at most
+   * `limit`, stopping at the first one whose next attempt is still in the future. Marks them as possibly
+   * delivered, so this belongs in a write that is on disk before they are sent.
    */
-  takeBatch(db: SqlDb, now: number, limit: number = this.batchSize): QueuedOp[] {
-    const rows = db.all<QueueRow>(`SELECT * FROM sync_queue WHERE status = 'pending' AND ${SENDABLE} ORDER BY seq LIMIT ?`, [
-      this.owner,
-      this.owner,
-      Math.max(0, limit),
-    ]);
-    const due: QueueRow[] = [];
-    for (const row of rows) {
-      if (row.next_attempt_at > now) break;
-      due.push(row);
-    }
+  takeBatch(db: SqlDb, now: number, limit: number = this.batchSize, afterSeq = 0): QueuedOp[] {
+    const due = this.due(db, now, afterSeq, Number.MAX_SAFE_INTEGER, limit);
     const last = due.at(-1);
-    if (last && last.seq > Number(getSyncState(db, KEY_TAKEN_THROUGH) ?? 0)) setSyncState(db, KEY_TAKEN_THROUGH, String(last.seq));
-    return due.map(toOp);
+    if (last && last.seq > this.takenThrough(db)) setSyncState(db, KEY_TAKEN_THROUGH, String(last.seq));
+    return due;
+  }
+
+  /**
+   * Marks every operation waiting to be sent as possibly delivered, so that a long push can read them in
+   * windows (`readClaimed`) instead of writing the whole database file before each window. Claiming
+   * what a cut-short push then never sends costs little: unsharing one of those later sends a delete the
+   * server did not need.
+   */
+  claimPending(db: SqlDb): void {
+    const newest = db.get<{ seq: number | null }>(`SELECT MAX(seq) AS seq FROM sync_queue WHERE status = 'pending' AND ${SENDABLE}`, [
+      this.owner,
+      this.owner,
+    ])?.seq;
+    if (newest && newest > this.takenThrough(db)) setSyncState(db, KEY_TAKEN_THROUGH, String(newest));
+  }
+
+  /** Whether operations wait that no take has claimed yet (queued while a push was under way). */
+  hasUnclaimed(db: SqlDb): boolean {
+    return (
+      db.get(`SELECT 1 FROM sync_queue WHERE status = 'pending' AND ${SENDABLE} AND seq > ? LIMIT 1`, [this.owner, this.owner, this.takenThrough(db)]) !==
+      undefined
+    );
+  }
+
+  /** What `takeBatch` would take, among operations already claimed, without writing: a read is enough. */
+  readClaimed(db: SqlDb, now: number, afterSeq: number, limit: number): QueuedOp[] {
+    return this.due(db, now, afterSeq, this.takenThrough(db), limit);
   }
 
   /** When `takeBatch` will next return something: 0 if now, undefined if nothing is pending. */
@@ -337,6 +359,23 @@ export class SyncQueue {
     };
   }
 
+  private due(db: SqlDb, now: number, afterSeq: number, throughSeq: number, limit: number): QueuedOp[] {
+    const rows = db.all<QueueRow>(
+      `SELECT * FROM sync_queue WHERE status = 'pending' AND ${SENDABLE} AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
+      [this.owner, this.owner, afterSeq, throughSeq, Math.max(0, limit)],
+    );
+    const due: QueuedOp[] = [];
+    for (const row of rows) {
+      if (row.next_attempt_at > now) break;
+      due.push(toOp(row));
+    }
+    return due;
+  }
+
+  private takenThrough(db: SqlDb): number {
+    return Number(getSyncState(db, KEY_TAKEN_THROUGH) ?? 0);
+  }
+
   private syncedTotal(db: SqlDb): number {
     return Number(getSyncState(db, KEY_SYNCED) ?? 0);
   }
@@ -375,6 +414,7 @@ function toOp(row: QueueRow): QueuedOp {
     status: row.status,
     nextAttemptAt: row.next_attempt_at,
     revision: row.revision,
+    seq: row.seq,
   };
 }
 

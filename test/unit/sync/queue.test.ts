@@ -182,6 +182,50 @@ describe('sync queue', () => {
       );
     });
 
+    it('claims the rest of the queue in one write, so a long push reads it window by window', async () => {
+      const [first, second, ...rest] = await share(5);
+      const taken = await store.write((db) => {
+        const ops = queue.takeBatch(db, clock.now(), 2);
+        queue.claimPending(db);
+        return ops;
+      });
+      assert.deepStrictEqual(taken.map((op) => op.entityId), [first.localId, second.localId]);
+      const [late] = await share(1);
+      const cursor = taken[1].seq;
+      store.read((db) => {
+        assert.deepStrictEqual(queue.readClaimed(db, clock.now(), cursor, 10).map((op) => op.entityId), rest.map((s) => s.localId));
+        assert.deepStrictEqual(queue.readClaimed(db, clock.now(), cursor, 2).map((op) => op.entityId), rest.slice(0, 2).map((s) => s.localId));
+        assert.strictEqual(queue.hasUnclaimed(db), true, 'the share made after the claim must be taken by a write');
+      });
+      // A claimed create may have gone out by the time it is unshared; the one queued after the claim cannot have.
+      await store.write((db) => {
+        queue.enqueue(db, 'delete', rest[0]);
+        queue.enqueue(db, 'delete', late);
+      });
+      assert.deepStrictEqual(
+        store.read(queueRows).map((r) => [r.entity_id, r.operation]),
+        [[first.localId, 'create'], [second.localId, 'create'], [rest[0].localId, 'delete'], [rest[1].localId, 'create'], [rest[2].localId, 'create']],
+      );
+      assert.strictEqual(store.read((db) => queue.hasUnclaimed(db)), false);
+    });
+
+    it('reads claimed operations only up to one still backing off', async () => {
+      const sessions = await share(4);
+      const [head] = await store.write((db) => {
+        const ops = queue.takeBatch(db, clock.now(), 1);
+        queue.claimPending(db);
+        return ops;
+      });
+      const [waiting] = await store.write((db) => queue.takeBatch(db, clock.now(), 1, head.seq));
+      await store.write((db) => queue.markFailed(db, waiting, 'HTTP 503'));
+      assert.deepStrictEqual(store.read((db) => queue.readClaimed(db, clock.now(), head.seq, 10)), []);
+      clock.advance(60 * 60_000);
+      assert.deepStrictEqual(
+        store.read((db) => queue.readClaimed(db, clock.now(), head.seq, 10)).map((op) => op.entityId),
+        sessions.slice(1).map((s) => s.localId),
+      );
+    });
+
     it('honours a configured batch size', async () => {
       await share(12);
       const custom = makeQueue({ batchSize: 5 });

@@ -110,6 +110,7 @@ describe('entity registry', () => {
       status: 'pending' as const,
       nextAttemptAt: 0,
       revision: 0,
+      seq: 1,
     });
 
     it('creates a shared session under its client-generated id, with the server’s column names', () => {
