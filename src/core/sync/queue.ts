@@ -241,25 +241,25 @@ export class SyncQueue {
     const list = asList(ops);
     const acknowledged = list.length;
     const sent = JSON.stringify(Object.fromEntries(list.map((op) => [op.id, op.revision])));
-    // Rows whose entity changed while the request was in flight, or that are gone: usually none.
-    const kept = new Map(
-      db
-        .all<{ id: string; operation: Operation | null }>(
-          `SELECT sent.key AS id, q.operation AS operation FROM json_each(?) AS sent LEFT JOIN sync_queue AS q ON q.id = sent.key
-           WHERE q.rowid IS NULL OR q.revision <> sent.value`,
-          [sent],
-        )
-        .map((row) => [row.id, row.operation]),
-    );
     // Rows still holding the revision that was sent are done: one statement retires them all.
-    db.run(
+    const retired = db.run(
       `DELETE FROM sync_queue WHERE rowid IN (SELECT q.rowid FROM json_each(?) AS sent
          JOIN sync_queue AS q ON q.id = sent.key AND q.revision = sent.value)`,
       [sent],
     );
+    // Usually that was all of them. Otherwise the rows left changed while their request was in flight.
+    const kept = new Map<string, Operation>();
+    if (retired < list.length) {
+      for (const row of db.all<{ id: string; operation: Operation }>(
+        'SELECT q.id, q.operation FROM json_each(?) AS sent JOIN sync_queue AS q ON q.id = sent.key',
+        [sent],
+      )) {
+        kept.set(row.id, row.operation);
+      }
+    }
     for (const op of list) {
       const operation = kept.get(op.id);
-      if (!operation) continue;
+      if (operation === undefined) continue;
       // The newer change still has to go out. If what was acknowledged was this create, the record now
       // exists and the change is an update; a create queued after an acknowledged delete stays a create.
       const delivered = op.operation === 'create' && operation === 'create';
