@@ -191,6 +191,9 @@ describe('sync engine against the local TrailBase-compatible server', function (
     await a.engine.sync('test', { explicit: true });
     assert.deepStrictEqual([a.engine.stats().pending, a.engine.stats().failed], [1, 0], "held: neither sent as bob nor failed");
     assert.strictEqual(await onServer(), 0);
+    // Bob has nothing to send: the status bar says so, and the tooltip tells whose change waits.
+    assert.strictEqual(a.engine.stats().held, 1);
+    assert.strictEqual(a.engine.status().indicator.state, 'up-to-date');
 
     await a.connection.connect(server.url, alice.email, PASSWORD);
     await a.engine.idle();

@@ -38,6 +38,7 @@ export function indicatorFor(o: { connection: ConnectionState; syncing: boolean;
   if (o.syncing) return { state: 'syncing' };
   if (o.offlineReason) return { state: 'offline', reason: o.offlineReason };
   if (o.stats.failed > 0) return { state: 'failed', count: o.stats.failed };
-  if (o.stats.pending > 0) return { state: 'pending', count: o.stats.pending };
+  // Changes another account made here are not this account's to send: they do not keep it "pending".
+  if (o.stats.pending > o.stats.held) return { state: 'pending', count: o.stats.pending - o.stats.held };
   return { state: 'up-to-date' };
 }

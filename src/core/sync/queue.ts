@@ -30,6 +30,8 @@ export interface QueuedOp {
 
 export interface QueueStats {
   pending: number;
+  /** Of `pending`, those another account queued on this machine: they wait until it signs in again. */
+  held: number;
   failed: number;
   /** Operations the server acknowledged, ever. */
   synced: number;
@@ -346,12 +348,15 @@ export class SyncQueue {
   }
 
   stats(db: SqlDb): QueueStats {
-    const counts = db.get<{ pending: number; failed: number }>(
-      `SELECT COALESCE(SUM(status = 'pending'), 0) AS pending, COALESCE(SUM(status = 'failed'), 0) AS failed FROM sync_queue`,
+    const counts = db.get<{ pending: number; held: number; failed: number }>(
+      `SELECT COALESCE(SUM(status = 'pending'), 0) AS pending, COALESCE(SUM(status = 'pending' AND NOT ${SENDABLE}), 0) AS held,
+         COALESCE(SUM(status = 'failed'), 0) AS failed FROM sync_queue`,
+      [this.owner, this.owner],
     );
     const lastSyncAt = getSyncState(db, KEY_LAST_SYNC_AT);
     return {
       pending: counts?.pending ?? 0,
+      held: counts?.held ?? 0,
       failed: counts?.failed ?? 0,
       synced: this.syncedTotal(db),
       lastSyncAt: lastSyncAt === undefined ? undefined : Number(lastSyncAt),

@@ -7,7 +7,7 @@ import { ShareError, shareSession, shareableSessions, type SharingContext } from
 import type { ConnectionService } from '../../core/team/connection';
 import type { Store } from '../../core/store';
 import { type Feedback, guarded } from '../commandErrors';
-import { unreadableText } from './statusBar';
+import { heldText, unreadableText } from './statusBar';
 
 export const syncCommandIds = [
   'focusflow.syncNow',
@@ -131,6 +131,7 @@ async function showStatusPick(engine: SyncEngine, stats: QueueStats, unreadable:
           })),
         ]
       : []),
+    ...(stats.held > 0 ? [{ label: '$(account) Changes of another account', detail: heldText(stats.held) }] : []),
     ...(unreadable ? [{ label: '$(info) Skipped server records', detail: unreadableText(unreadable) }] : []),
   ];
   const last = stats.lastSyncAt === undefined ? 'never synced' : `last sync ${new Date(stats.lastSyncAt).toLocaleString()}`;

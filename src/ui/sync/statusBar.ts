@@ -94,10 +94,17 @@ function tooltipFor({ indicator, stats, unreadable }: SyncStatus): string {
     `Last sync: ${stats.lastSyncAt === undefined ? 'never' : new Date(stats.lastSyncAt).toLocaleString()}`,
     `Queue: ${stats.pending} pending, ${stats.failed} failed, ${stats.synced} sent in total`,
   ];
+  if (stats.held > 0) lines.push(heldText(stats.held));
   if (stats.lastError) lines.push(`Last error: ${stats.lastError}`);
   if (unreadable) lines.push(unreadableText(unreadable));
   lines.push('Click for details.');
   return lines.join('\n');
+}
+
+/** Changes another account queued on this machine, for the tooltip and the status quick pick. */
+export function heldText(count: number): string {
+  const changes = count === 1 ? '1 change was' : `${count} changes were`;
+  return `${changes} made while another account was signed in here: ${count === 1 ? 'it goes' : 'they go'} out when that account connects again.`;
 }
 
 /** Skipped server records, for the tooltip and the status quick pick. */

@@ -279,7 +279,7 @@ describe('sync queue', () => {
       store.read((db) => {
         assert.deepStrictEqual(queueRows(db), []);
         assert.deepStrictEqual(sharedRow(db, s.localId), { sync_status: 'synced', remote_session_id: uuidToBase64(s.localId) });
-        assert.deepStrictEqual(queue.stats(db), { pending: 0, failed: 0, synced: 1, lastSyncAt: clock.now(), lastError: undefined });
+        assert.deepStrictEqual(queue.stats(db), { pending: 0, held: 0, failed: 0, synced: 1, lastSyncAt: clock.now(), lastError: undefined });
       });
     });
   });
@@ -331,7 +331,7 @@ describe('sync queue', () => {
       clock.advance(24 * 3600_000);
       assert.deepStrictEqual(await store.write((db) => queue.takeBatch(db, clock.now())), []);
       store.read((db) => {
-        assert.deepStrictEqual(queue.stats(db), { pending: 0, failed: 1, synced: 0, lastSyncAt: undefined, lastError: 'HTTP 503 (attempt 8)' });
+        assert.deepStrictEqual(queue.stats(db), { pending: 0, held: 0, failed: 1, synced: 0, lastSyncAt: undefined, lastError: 'HTTP 503 (attempt 8)' });
         const [failed] = queue.listFailed(db);
         assert.strictEqual(failed.lastError, 'HTTP 503 (attempt 8)');
         assert.strictEqual(failed.retryCount, 8);
