@@ -16,7 +16,7 @@ export function migrate(db: SqlDb, migrations: readonly Migration[]): { from: nu
   if (from > latest) {
     throw new StoreError(
       'too-new',
-      `The FocusFlow database was written by a newer version of the extension (schema ${from}, this one knows ${latest}). Update FocusFlow to keep using it.`,
+      `The FocusFlow database was written by a newer version of the extension (schema ${from}, this one knows ${latest}). Update FocusFlow (or reload this window, if another one already runs the newer version) to keep using it.`,
     );
   }
   for (const migration of migrations) {

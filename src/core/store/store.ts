@@ -69,6 +69,7 @@ export class Store {
     private readonly file: string,
     private readonly lock: FileLock,
     private readonly logger: Logger,
+    private readonly migrations: readonly Migration[],
     pollMs: number,
   ) {
     this.poll = setInterval(() => this.checkExternal(), pollMs);
@@ -106,13 +107,14 @@ export class Store {
       }
       const db = loaded?.db ?? new SqlJsDb(new sql.Database());
       let identity = loaded?.identity;
-      const { from, to } = inTransaction(db, () => migrate(db, options.migrations ?? allMigrations));
+      const migrations = options.migrations ?? allMigrations;
+      const { from, to } = inTransaction(db, () => migrate(db, migrations));
       if (from !== to || !identity) {
         await writeFileAtomic(file, db.raw.export());
         identity = identify(file);
         logger.info(`Database schema ${from} → ${to} at ${file}`);
       }
-      const store = new Store(sql, db, identity, file, lock, logger, options.pollMs ?? 1_000);
+      const store = new Store(sql, db, identity, file, lock, logger, migrations, options.pollMs ?? 1_000);
       return { store, recovered };
     } finally {
       lock.release();
@@ -191,12 +193,15 @@ export class Store {
       }
     } catch (err) {
       this.logger.error(`Could not save the FocusFlow database: ${(err as Error).message}`);
-      const failure = new StoreError(
-        'persist-failed',
-        `FocusFlow could not save to ${this.file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). ` +
-          'Check free disk space and the folder permissions; your change was not saved.',
-        err,
-      );
+      const failure =
+        err instanceof StoreError
+          ? err
+          : new StoreError(
+              'persist-failed',
+              `FocusFlow could not save to ${this.file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). ` +
+                'Check free disk space and the folder permissions; your change was not saved.',
+              err,
+            );
       for (let i = 0; i < group.length; i++) outcomes[i] = { ok: false, value: failure };
       // Memory may be ahead of the file now: go back to what is on disk, so nothing unsaved is shown.
       this.identity = undefined;
@@ -222,24 +227,36 @@ export class Store {
   /**
    * Replaces the in-memory image with the file's if another process replaced the file since. With
    * `mustRead`, a file that changed but cannot be read for now (held open by an antivirus or a sync
-   * tool) throws instead; a file whose content is damaged is still passed over, and the next save
-   * replaces it with this good copy.
+   * tool), or that a newer FocusFlow upgraded, throws instead; a file whose content is damaged is
+   * still passed over, and the next save replaces it with this good copy.
    */
   private reloadIfChanged(o: { mustRead?: boolean } = {}): boolean {
     const current = identify(this.file);
     if (!current || sameIdentity(current, this.identity)) return false;
+    let loaded: { db: SqlJsDb; identity: FileIdentity };
     try {
-      const { db, identity } = readDatabase(this.sql, this.file);
-      this.db.close();
-      this.db = db;
-      this.identity = identity;
-      this.counters.reloads++;
-      return true;
+      loaded = readDatabase(this.sql, this.file);
     } catch (err) {
       if (o.mustRead && typeof (err as NodeJS.ErrnoException).code === 'string') throw err;
       this.logger.error(`Could not reload the FocusFlow database written by another window: ${(err as Error).message}`);
       return false;
     }
+    try {
+      // A backup or sync tool may put back an older copy of the file: bring it up to this schema (the
+      // next save writes it). A copy a newer FocusFlow upgraded is not ours to write over.
+      const { from, to } = inTransaction(loaded.db, () => migrate(loaded.db, this.migrations));
+      if (from !== to) this.logger.warn(`The database file was replaced by an older copy (schema ${from}); upgraded it to schema ${to}.`);
+    } catch (err) {
+      loaded.db.close();
+      if (o.mustRead) throw err;
+      this.logger.error(`Could not take in the FocusFlow database written by another window: ${(err as Error).message}`);
+      return false;
+    }
+    this.db.close();
+    this.db = loaded.db;
+    this.identity = loaded.identity;
+    this.counters.reloads++;
+    return true;
   }
 
   private checkExternal(): void {

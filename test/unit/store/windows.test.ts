@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { fork } from 'child_process';
 import { Store } from '../../../src/core/store';
+import { migrations } from '../../../src/core/store/migrations';
 import { silentLogger } from '../../../src/core/logger';
 import * as fs from 'fs';
 import { createRequire } from 'module';
@@ -95,6 +96,43 @@ describe('store: many windows, one file', function () {
     assert.deepStrictEqual(check.read((db) => db.all<{ id: string }>('SELECT id FROM sessions ORDER BY id').map((r) => r.id)), ['from-a', 'from-b']);
     await Promise.all([a.close(), b.close(), check.close()]);
   });
+  it('upgrades an older copy of the file put back by a backup or sync tool, and keeps working on it', async () => {
+    const file = tempDbFile();
+    const store = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
+    await store.write(insertSession('before-restore'));
+    const older = tempDbFile();
+    const old = (await Store.open({ file: older, logger: silentLogger, migrations: migrations.slice(0, 1) })).store;
+    await old.write(insertSession('in-the-backup'));
+    await old.close();
+    fs.renameSync(older, file);
+
+    assert.deepStrictEqual(store.read((db) => db.all<{ id: string }>('SELECT id FROM sessions').map((r) => r.id)), ['in-the-backup']);
+    // Version 4's column: without the upgrade this write fails with "no such column".
+    await store.write((db) => db.run(`INSERT INTO sync_queue (id, entity_type, entity_id, operation, payload, created_at, owner)
+      VALUES ('op', 'shared_session', 'e', 'create', '{}', '2026-03-02T10:00:00.000Z', 'u')`));
+    await store.close();
+    const check = (await Store.open({ file, logger: silentLogger, migrations: [] }).catch((err: Error) => err)) as Error;
+    assert.match(check.message, /newer version/, 'the upgraded schema was saved to the file');
+  });
+
+  it('refuses to save over a copy a newer FocusFlow upgraded, and says to update or reload', async () => {
+    const file = tempDbFile();
+    const store = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
+    const newer = tempDbFile();
+    const next = (await Store.open({ file: newer, logger: silentLogger, migrations: [...migrations, { version: migrations.length + 1, name: 'next', up: (db) => db.exec('CREATE TABLE next_feature (id TEXT)') }] })).store;
+    await next.close();
+    fs.renameSync(newer, file);
+    const onDisk = fs.readFileSync(file);
+
+    await assert.rejects(store.write(insertSession('mine')), (err: Error & { code?: string }) => {
+      assert.strictEqual(err.code, 'too-new');
+      assert.match(err.message, /newer version.*reload this window/);
+      return true;
+    });
+    assert.ok(fs.readFileSync(file).equals(onDisk), 'the newer file is untouched');
+    await store.close();
+  });
+
   it('opens a database another program holds for a moment, and never moves a held one aside as damaged', async () => {
     const file = tempDbFile();
     const first = (await Store.open({ file, logger: silentLogger })).store;
