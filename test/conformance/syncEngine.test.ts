@@ -312,6 +312,13 @@ describe('sync engine against the local TrailBase-compatible server', function (
     await reopened.store.close();
     assert.strictEqual(persisted?.next_attempt_at, row()?.next_attempt_at, 'the backoff is in the file');
     assert.strictEqual((await a.engine.sync('timer')).synced, 0, 'a timer run respects the backoff');
+    // That run claimed nothing behind the waiting head: a share made meanwhile and unshared before it
+    // ever went out leaves nothing to send.
+    const [s2] = await completedSessions(a.store, 1, Date.parse('2026-09-02T08:00:00.000Z'));
+    const second = await shareSession(a.sharing, { sessionId: s2, teamId: team.id, userId: a.userId });
+    assert.strictEqual((await a.engine.sync('timer')).synced, 0);
+    await unshareSession(a.sharing, second.localId);
+    assert.strictEqual(a.store.read((db) => db.get<{ n: number }>('SELECT count(*) AS n FROM sync_queue'))?.n, 1, 'only the waiting share is queued');
 
     await server.setFaults({ dropBeforeCommit: 1, paths: '^/api/(records|transaction)' });
     const offline = await a.engine.sync('test', { explicit: true });

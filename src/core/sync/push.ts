@@ -67,7 +67,8 @@ export async function pushQueue(o: PushOptions): Promise<PushResult> {
   const ready: QueuedOp[] = [];
   /** The queue position of the last operation taken into `ready`. */
   let cursor = 0;
-  /** Whether the operations after `cursor` are claimed, so reading them is enough to send them. */
+  /** Operations after `cursor` and through this position are claimed: reading them is enough to send them. */
+  let claimedThrough = 0;
   let reading = false;
   /** Operations taken into `ready` so far. */
   let taken = 0;
@@ -80,21 +81,22 @@ export async function pushQueue(o: PushOptions): Promise<PushResult> {
 
   const take = async (n: number): Promise<{ ops: QueuedOp[]; last: boolean }> => {
     if (reading) {
-      const ops = o.store.read((db) => o.queue.readClaimed(db, o.clock.now(), cursor, n));
+      const ops = o.store.read((db) => o.queue.readClaimed(db, o.clock.now(), cursor, claimedThrough, n));
       if (ops.length === n) return { ops, last: false };
       // The claimed part ends here, or at an operation still backing off. Only what was queued since the
       // push began can follow, and sending that needs a write that claims it first.
       reading = false;
-      const more = o.store.read((db) => o.queue.hasUnclaimed(db));
+      const more = o.store.read((db) => o.queue.hasUnclaimed(db, claimedThrough));
       if (ops.length > 0 || !more) return { ops, last: !more };
     }
-    const ops = await o.store.write((db) => {
+    const { ops, through } = await o.store.write((db) => {
       o.onWindow?.(db);
       const next = o.queue.takeBatch(db, o.clock.now(), n, cursor);
-      o.queue.claimPending(db);
-      return next;
+      // A short take is all there is to send now: claiming beyond it would only cost needless deletes.
+      return { ops: next, through: next.length === n ? o.queue.claimPending(db, next[n - 1].seq) : undefined };
     });
-    reading = ops.length === n;
+    if (through !== undefined) claimedThrough = through;
+    reading = through !== undefined;
     return { ops, last: ops.length < n };
   };
 
@@ -155,7 +157,7 @@ export async function pushQueue(o: PushOptions): Promise<PushResult> {
     while (taken > seen) {
       seen = taken;
       await Promise.all(Array.from({ length: concurrency }, worker));
-      if (stopped || stopTaking || !o.store.read((db) => o.queue.hasUnclaimed(db))) break;
+      if (stopped || stopTaking || !o.store.read((db) => o.queue.hasUnclaimed(db, Math.max(cursor, claimedThrough)))) break;
       exhausted = false;
     }
   } finally {

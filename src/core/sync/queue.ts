@@ -84,12 +84,9 @@ const SENDABLE = '(? IS NULL OR owner IS NULL OR owner = ?)';
 const KEY_SYNCED = 'queue.synced_total';
 const KEY_LAST_SYNC_AT = 'queue.last_sync_at';
 const KEY_LAST_ERROR = 'queue.last_error';
-/**
- * The highest `seq` ever taken for sending. A create at or below it may have reached the server even if
- * its reply never came back, so deleting it must go out as a delete. One number written per take, instead
- * of a flag on every taken row, because a push takes thousands of rows at once.
- */
-const KEY_TAKEN_THROUGH = 'queue.taken_through';
+/** Marks the creates among the sendable pending operations in a range of positions as possibly delivered. */
+const MARK_MAY_EXIST = `UPDATE sync_queue SET may_exist_remotely = 1
+  WHERE operation = 'create' AND may_exist_remotely = 0 AND status = 'pending' AND ${SENDABLE} AND seq > ? AND seq <= ?`;
 
 /**
  * The outbox over the `sync_queue` table. Every method takes the `SqlDb` of the caller's store
@@ -130,11 +127,7 @@ export class SyncQueue {
     if (invalid) throw invalid;
     const payload = JSON.stringify(definition.toRecord(entity));
     const existing = this.rowFor(db, entity.entityType, entity.localId);
-    const takenThrough = this.takenThrough(db);
-    const next = coalesce(
-      existing && { operation: existing.operation, mayExistRemotely: existing.may_exist_remotely === 1 || existing.seq <= takenThrough },
-      operation,
-    );
+    const next = coalesce(existing && { operation: existing.operation, mayExistRemotely: existing.may_exist_remotely === 1 }, operation);
     if (!existing) {
       const newest = db.get<{ seq: number }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM sync_queue')?.seq ?? 0;
       const op: QueuedOp = {
@@ -149,8 +142,7 @@ export class SyncQueue {
         status: 'pending',
         nextAttemptAt: 0,
         revision: 0,
-        // Above everything ever taken, even when the queue is empty, so a new create is never mistaken for a taken one.
-        seq: Math.max(newest, takenThrough) + 1,
+        seq: newest + 1,
       };
       db.run(
         `INSERT INTO sync_queue (id, entity_type, entity_id, operation, payload, created_at, retry_count, status,
@@ -194,36 +186,33 @@ export class SyncQueue {
    */
   takeBatch(db: SqlDb, now: number, limit: number = this.batchSize, afterSeq = 0): QueuedOp[] {
     const due = this.due(db, now, afterSeq, Number.MAX_SAFE_INTEGER, limit);
-    const last = due.at(-1);
-    if (last && last.seq > this.takenThrough(db)) setSyncState(db, KEY_TAKEN_THROUGH, String(last.seq));
+    if (due.length > 0) db.run(MARK_MAY_EXIST, [this.owner, this.owner, afterSeq, due[due.length - 1].seq]);
     return due;
   }
 
   /**
-   * Marks every operation waiting to be sent as possibly delivered, so that a long push can read them in
-   * windows (`readClaimed`) instead of writing the whole database file before each window. Claiming
-   * what a cut-short push then never sends costs little: unsharing one of those later sends a delete the
-   * server did not need.
+   * Marks every operation waiting to be sent after position `afterSeq` as possibly delivered, so that a
+   * long push can read them in windows (`readClaimed`) instead of writing the whole database file before
+   * each window. Returns the position claimed through. Claiming what a cut-short push then never sends
+   * costs little: unsharing one of those later sends a delete the server did not need.
    */
-  claimPending(db: SqlDb): void {
+  claimPending(db: SqlDb, afterSeq: number): number {
+    db.run(MARK_MAY_EXIST, [this.owner, this.owner, afterSeq, Number.MAX_SAFE_INTEGER]);
     const newest = db.get<{ seq: number | null }>(`SELECT MAX(seq) AS seq FROM sync_queue WHERE status = 'pending' AND ${SENDABLE}`, [
       this.owner,
       this.owner,
     ])?.seq;
-    if (newest && newest > this.takenThrough(db)) setSyncState(db, KEY_TAKEN_THROUGH, String(newest));
+    return Math.max(newest ?? 0, afterSeq);
   }
 
-  /** Whether operations wait that no take has claimed yet (queued while a push was under way). */
-  hasUnclaimed(db: SqlDb): boolean {
-    return (
-      db.get(`SELECT 1 FROM sync_queue WHERE status = 'pending' AND ${SENDABLE} AND seq > ? LIMIT 1`, [this.owner, this.owner, this.takenThrough(db)]) !==
-      undefined
-    );
+  /** Whether operations wait after position `throughSeq` (queued after a claim through it). */
+  hasUnclaimed(db: SqlDb, throughSeq: number): boolean {
+    return db.get(`SELECT 1 FROM sync_queue WHERE status = 'pending' AND ${SENDABLE} AND seq > ? LIMIT 1`, [this.owner, this.owner, throughSeq]) !== undefined;
   }
 
-  /** What `takeBatch` would take, among operations already claimed, without writing: a read is enough. */
-  readClaimed(db: SqlDb, now: number, afterSeq: number, limit: number): QueuedOp[] {
-    return this.due(db, now, afterSeq, this.takenThrough(db), limit);
+  /** What `takeBatch` would take, among operations claimed through `throughSeq`, without writing: a read is enough. */
+  readClaimed(db: SqlDb, now: number, afterSeq: number, throughSeq: number, limit: number): QueuedOp[] {
+    return this.due(db, now, afterSeq, throughSeq, limit);
   }
 
   /** When `takeBatch` will next return something: 0 if now, undefined if nothing is pending. */
@@ -301,11 +290,14 @@ export class SyncQueue {
       const sameContent = row.revision === op.revision;
       const retryCount = (row.retry_count ?? 0) + (sameContent ? 1 : 0);
       const givesUp = sameContent && (options.permanent === true || retryCount >= this.maxAttempts);
+      // A refusal of content the user has since changed says nothing about the new content: it is due at
+      // once. (After a transient failure it waits like the rest: the server is what is unwell.)
+      const waitUntil = !sameContent && options.permanent === true ? now : nextAttemptAt;
       db.run(`UPDATE sync_queue SET retry_count = ?, last_error = ?, status = ?, next_attempt_at = ? WHERE id = ?`, [
         retryCount,
         error,
         givesUp ? 'failed' : 'pending',
-        nextAttemptAt,
+        waitUntil,
         op.id,
       ]);
       if (givesUp) givenUp.push(op);
@@ -375,10 +367,6 @@ export class SyncQueue {
       due.push(toOp(row));
     }
     return due;
-  }
-
-  private takenThrough(db: SqlDb): number {
-    return Number(getSyncState(db, KEY_TAKEN_THROUGH) ?? 0);
   }
 
   private syncedTotal(db: SqlDb): number {

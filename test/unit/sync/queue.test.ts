@@ -184,18 +184,20 @@ describe('sync queue', () => {
 
     it('claims the rest of the queue in one write, so a long push reads it window by window', async () => {
       const [first, second, ...rest] = await share(5);
-      const taken = await store.write((db) => {
+      const { taken, through } = await store.write((db) => {
         const ops = queue.takeBatch(db, clock.now(), 2);
-        queue.claimPending(db);
-        return ops;
+        return { taken: ops, through: queue.claimPending(db, ops[1].seq) };
       });
       assert.deepStrictEqual(taken.map((op) => op.entityId), [first.localId, second.localId]);
+      // The mark is on each row, where a window still running an older FocusFlow on this file reads it too.
+      const marked = store.read((db) => db.all<{ entity_id: string }>('SELECT entity_id FROM sync_queue WHERE may_exist_remotely = 1'));
+      assert.deepStrictEqual(marked.map((r) => r.entity_id).sort(), [first, second, ...rest].map((x) => x.localId).sort());
       const [late] = await share(1);
       const cursor = taken[1].seq;
       store.read((db) => {
-        assert.deepStrictEqual(queue.readClaimed(db, clock.now(), cursor, 10).map((op) => op.entityId), rest.map((s) => s.localId));
-        assert.deepStrictEqual(queue.readClaimed(db, clock.now(), cursor, 2).map((op) => op.entityId), rest.slice(0, 2).map((s) => s.localId));
-        assert.strictEqual(queue.hasUnclaimed(db), true, 'the share made after the claim must be taken by a write');
+        assert.deepStrictEqual(queue.readClaimed(db, clock.now(), cursor, through, 10).map((op) => op.entityId), rest.map((s) => s.localId));
+        assert.deepStrictEqual(queue.readClaimed(db, clock.now(), cursor, through, 2).map((op) => op.entityId), rest.slice(0, 2).map((s) => s.localId));
+        assert.strictEqual(queue.hasUnclaimed(db, through), true, 'the share made after the claim must be taken by a write');
       });
       // A claimed create may have gone out by the time it is unshared; the one queued after the claim cannot have.
       await store.write((db) => {
@@ -206,24 +208,34 @@ describe('sync queue', () => {
         store.read(queueRows).map((r) => [r.entity_id, r.operation]),
         [[first.localId, 'create'], [second.localId, 'create'], [rest[0].localId, 'delete'], [rest[1].localId, 'create'], [rest[2].localId, 'create']],
       );
-      assert.strictEqual(store.read((db) => queue.hasUnclaimed(db)), false);
+      assert.strictEqual(store.read((db) => queue.hasUnclaimed(db, through)), false);
     });
 
     it('reads claimed operations only up to one still backing off', async () => {
       const sessions = await share(4);
-      const [head] = await store.write((db) => {
-        const ops = queue.takeBatch(db, clock.now(), 1);
-        queue.claimPending(db);
-        return ops;
+      const { head, through } = await store.write((db) => {
+        const [op] = queue.takeBatch(db, clock.now(), 1);
+        return { head: op, through: queue.claimPending(db, op.seq) };
       });
       const [waiting] = await store.write((db) => queue.takeBatch(db, clock.now(), 1, head.seq));
       await store.write((db) => queue.markFailed(db, waiting, 'HTTP 503'));
-      assert.deepStrictEqual(store.read((db) => queue.readClaimed(db, clock.now(), head.seq, 10)), []);
+      assert.deepStrictEqual(store.read((db) => queue.readClaimed(db, clock.now(), head.seq, through, 10)), []);
       clock.advance(60 * 60_000);
       assert.deepStrictEqual(
-        store.read((db) => queue.readClaimed(db, clock.now(), head.seq, 10)).map((op) => op.entityId),
+        store.read((db) => queue.readClaimed(db, clock.now(), head.seq, through, 10)).map((op) => op.entityId),
         sessions.slice(1).map((s) => s.localId),
       );
+    });
+
+    it('does not hold back a change whose earlier content the server refused for good while it was in flight', async () => {
+      const [s, next] = await share(2);
+      const [sent] = await store.write((db) => queue.takeBatch(db, clock.now(), 1));
+      const edited = SharedSession.fromRecord({ ...s.toRecord(), actual_duration_seconds: 600 });
+      await store.write((db) => queue.recordLocalChange(db, 'create', edited));
+      await store.write((db) => queue.markFailed(db, sent, 'not allowed', { permanent: true }));
+      const due = await store.write((db) => queue.takeBatch(db, clock.now(), 10));
+      assert.deepStrictEqual(due.map((op) => op.entityId), [s.localId, next.localId], 'the new content goes out now, in its place');
+      assert.strictEqual((due[0].payload as { actual_duration_seconds: number }).actual_duration_seconds, 600);
     });
 
     it('honours a configured batch size', async () => {
