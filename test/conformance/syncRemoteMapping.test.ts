@@ -2,7 +2,8 @@ import * as assert from 'assert';
 import { base64ToUuid, uuidToBase64, uuidv7 } from '../../src/core/ids';
 import { createEntityRegistry, SharedSession, Team, type Member } from '../../src/core/models';
 import type { Store } from '../../src/core/store';
-import { SyncQueue, type QueuedOp } from '../../src/core/sync/queue';
+import { SyncQueue } from '../../src/core/sync/queue';
+import type { QueuedOp } from '../../src/core/sync/queuedOp';
 import { startTestServer, type TestServer } from '../server/harness';
 import { FakeClock, openStore, sharedSessionRecord } from '../unit/sync/fixtures';
 

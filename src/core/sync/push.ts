@@ -4,7 +4,8 @@ import type { Logger } from '../logger';
 import type { SqlDb, Store } from '../store';
 import { MAX_TRANSACTION_OPS, type TrailBaseClient, type TransactionOp } from '../trailbase';
 import { classifyFailure, type Failure } from './engineErrors';
-import type { QueuedOp, SyncQueue } from './queue';
+import type { SyncQueue } from './queue';
+import type { QueuedOp } from './queuedOp';
 import type { EntityRegistry, RemoteOperation } from './registry';
 
 export interface PushOptions {

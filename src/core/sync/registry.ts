@@ -1,6 +1,6 @@
 import type { SqlDb } from '../store';
 import type { AnySyncableEntity } from './entity';
-import type { QueuedOp } from './queue';
+import type { QueuedOp } from './queuedOp';
 
 /** A server row as the pull sees it: the entity, whether it is a tombstone, and its server-time checkpoint. */
 export interface RemoteChange<E extends AnySyncableEntity = AnySyncableEntity> {

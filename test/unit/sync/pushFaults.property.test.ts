@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { uuidv7 } from '../../../src/core/ids';
 import { createEntityRegistry, SharedSession } from '../../../src/core/models';
 import type { Store } from '../../../src/core/store';
-import { SyncQueue, type QueuedOp } from '../../../src/core/sync/queue';
+import { SyncQueue } from '../../../src/core/sync/queue';
+import type { QueuedOp } from '../../../src/core/sync/queuedOp';
 import { FakeClock, openStore, sharedSessionRecord } from './fixtures';
 
 /**
