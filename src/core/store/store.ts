@@ -59,6 +59,8 @@ export class Store {
   private readonly poll: NodeJS.Timeout;
   private readonly watcher: fs.FSWatcher | undefined;
   private watchDebounce: NodeJS.Timeout | undefined;
+  /** The version of the file last found damaged or too new to take in. */
+  private unusable: FileIdentity | undefined;
   /** File writes and reloads so far: the benchmark and tests count group commits with them. */
   readonly counters = { persists: 0, reloads: 0 };
 
@@ -233,11 +235,15 @@ export class Store {
   private reloadIfChanged(o: { mustRead?: boolean } = {}): boolean {
     const current = identify(this.file);
     if (!current || sameIdentity(current, this.identity)) return false;
+    // The poll comes back every second: a file already found unusable is not read and reported again.
+    if (!o.mustRead && sameIdentity(current, this.unusable)) return false;
     let loaded: { db: SqlJsDb; identity: FileIdentity };
     try {
       loaded = readDatabase(this.sql, this.file);
     } catch (err) {
-      if (o.mustRead && typeof (err as NodeJS.ErrnoException).code === 'string') throw err;
+      const held = typeof (err as NodeJS.ErrnoException).code === 'string';
+      if (o.mustRead && held) throw err;
+      if (!held) this.unusable = current;
       this.logger.error(`Could not reload the FocusFlow database written by another window: ${(err as Error).message}`);
       return false;
     }
@@ -248,6 +254,7 @@ export class Store {
       if (from !== to) this.logger.warn(`The database file was replaced by an older copy (schema ${from}); upgraded it to schema ${to}.`);
     } catch (err) {
       loaded.db.close();
+      this.unusable = current;
       if (o.mustRead) throw err;
       this.logger.error(`Could not take in the FocusFlow database written by another window: ${(err as Error).message}`);
       return false;

@@ -117,7 +117,9 @@ describe('store: many windows, one file', function () {
 
   it('refuses to save over a copy a newer FocusFlow upgraded, and says to update or reload', async () => {
     const file = tempDbFile();
-    const store = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
+    const errors: string[] = [];
+    const logger = { ...silentLogger, error: (m: string | Error) => void errors.push(String(m)) };
+    const store = (await Store.open({ file, logger, pollMs: 60_000 })).store;
     const newer = tempDbFile();
     const next = (await Store.open({ file: newer, logger: silentLogger, migrations: [...migrations, { version: migrations.length + 1, name: 'next', up: (db) => db.exec('CREATE TABLE next_feature (id TEXT)') }] })).store;
     await next.close();
@@ -130,6 +132,9 @@ describe('store: many windows, one file', function () {
       return true;
     });
     assert.ok(fs.readFileSync(file).equals(onDisk), 'the newer file is untouched');
+    errors.length = 0;
+    for (let i = 0; i < 3; i++) store.read((db) => db.get('SELECT 1'));
+    assert.strictEqual(errors.length, 0, 'a file already refused is not read and reported again on every look');
     await store.close();
   });
 
