@@ -10,20 +10,26 @@ import { FakeClock, openStore, sharedSessionRecord } from './fixtures';
 /**
  * The queue driven like an engine would drive it, against a model server, with local edits landing
  * while a batch is in flight and with three outcomes per batch: applied and acknowledged, refused before
- * applying (503), and applied with the reply lost. Once the faults stop and the queue drains, the server
- * must hold exactly what the user holds, and it must never have been asked to update a record it lacks.
+ * applying (503), and applied with the reply lost. A batch comes from a take (a write), or, as in a long
+ * push, from a take that claims the rest of the queue followed by reads of what it claimed. Once the
+ * faults stop and the queue drains, the server must hold exactly what the user holds, and it must never
+ * have been asked to update a record it lacks.
  */
 
 type Outcome = 'ok' | 'failBeforeApply' | 'lostAfterApply';
 type Step =
   | { kind: 'local'; entity: number; remove: boolean; seconds: number }
   | { kind: 'take'; limit: number }
+  | { kind: 'claim'; limit: number }
+  | { kind: 'read'; limit: number }
   | { kind: 'resolve'; outcome: Outcome }
   | { kind: 'advance'; ms: number };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('local' as const), entity: fc.nat(2), remove: fc.boolean(), seconds: fc.nat(86_400) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('take' as const), limit: fc.integer({ min: 1, max: 4 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('claim' as const), limit: fc.integer({ min: 1, max: 2 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('read' as const), limit: fc.integer({ min: 1, max: 3 }) }) },
   {
     weight: 2,
     arbitrary: fc.record({ kind: fc.constant('resolve' as const), outcome: fc.constantFrom<Outcome>('ok', 'failBeforeApply', 'lostAfterApply') }),
@@ -68,6 +74,9 @@ describe('sync queue under push faults (property)', () => {
         await store.write((db) => db.exec('DELETE FROM sync_queue; DELETE FROM shared_sessions; DELETE FROM sync_state;'));
 
         let inFlight: QueuedOp[] | undefined;
+        // The push under way: the position read up to, and through which a claim lets it read.
+        let cursor = 0;
+        let claimedThrough = 0;
         let tick = 0;
         const pendingWrites: Promise<unknown>[] = [];
         const send = (batch: QueuedOp[]) => batch.forEach((op) => applyToServer(server, op));
@@ -86,14 +95,38 @@ describe('sync queue under push faults (property)', () => {
             }
             case 'take':
               if (!inFlight) inFlight = await store.write((db) => queue.takeBatch(db, clock.now(), step.limit));
+              cursor = claimedThrough = 0;
               break;
+            case 'claim': {
+              if (inFlight) break;
+              const { ops, through } = await store.write((db) => {
+                const next = queue.takeBatch(db, clock.now(), step.limit);
+                return { ops: next, through: next.length === step.limit ? queue.claimPending(db, next[next.length - 1].seq) : 0 };
+              });
+              inFlight = ops;
+              cursor = ops.at(-1)?.seq ?? 0;
+              claimedThrough = through;
+              break;
+            }
+            case 'read': {
+              if (inFlight || claimedThrough <= cursor) break;
+              const ops = store.read((db) => queue.readClaimed(db, clock.now(), cursor, claimedThrough, step.limit));
+              if (ops.length === 0) break;
+              inFlight = ops;
+              cursor = ops[ops.length - 1].seq;
+              break;
+            }
             case 'resolve': {
               if (!inFlight) break;
               const batch = inFlight;
               inFlight = undefined;
               if (step.outcome !== 'failBeforeApply') send(batch);
               if (step.outcome === 'ok') await store.write((db) => queue.markSucceeded(db, batch));
-              else await store.write((db) => queue.markFailed(db, batch, step.outcome === 'lostAfterApply' ? 'socket hang up' : 'HTTP 503'));
+              else {
+                await store.write((db) => queue.markFailed(db, batch, step.outcome === 'lostAfterApply' ? 'socket hang up' : 'HTTP 503'));
+                // A failure ends the push; the next one starts again from the head of the queue.
+                cursor = claimedThrough = 0;
+              }
               break;
             }
             case 'advance':
@@ -121,7 +154,27 @@ describe('sync queue under push faults (property)', () => {
           0,
         );
       }),
-      { numRuns: 250 },
+      {
+        numRuns: 250,
+        examples: [
+          [
+            {
+              // A create read from a claim, applied with the reply lost, then unshared: the delete must go out.
+              onServer: [false, false],
+              steps: [
+                { kind: 'local', entity: 0, remove: false, seconds: 60 },
+                { kind: 'local', entity: 1, remove: false, seconds: 60 },
+                { kind: 'claim', limit: 1 },
+                { kind: 'resolve', outcome: 'ok' },
+                { kind: 'read', limit: 1 },
+                { kind: 'resolve', outcome: 'lostAfterApply' },
+                { kind: 'local', entity: 1, remove: true, seconds: 0 },
+              ],
+              jitter: 0.5,
+            },
+          ],
+        ],
+      },
     );
   });
 });
