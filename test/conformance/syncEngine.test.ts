@@ -293,6 +293,35 @@ describe('sync engine against the local TrailBase-compatible server', function (
     await arrived(two.localId)();
   });
 
+  it("the live echo of its own share starts no further run, while a teammate's share still arrives live", async () => {
+    const STREAM = 'GET /api/records/v1/shared_sessions/subscribe/*';
+    const streamsBefore = (await server.stats()).requests[STREAM] ?? 0;
+    const a = await on(alice.email, { subscribe: true });
+    for (let i = 0; i < 200 && ((await server.stats()).requests[STREAM] ?? 0) <= streamsBefore; i++) await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 200)); // from the request's arrival to its registration
+    let runs = 0;
+    let syncing = false;
+    a.engine.onDidChangeStatus((s) => {
+      if (s.indicator.state === 'syncing' && !syncing) runs++;
+      syncing = s.indicator.state === 'syncing';
+    });
+    const [mine] = await completedSessions(a.store, 1, Date.parse('2026-11-01T08:00:00.000Z'));
+    await shareSession(a.sharing, { sessionId: mine, teamId: team.id, userId: a.userId });
+    await a.engine.sync('test');
+    await a.engine.idle();
+    const afterPush = runs;
+    // The echo arrives within milliseconds and a live change is pulled 300 ms later.
+    await new Promise((r) => setTimeout(r, 1_000));
+    assert.strictEqual(runs, afterPush, 'a pull ran for the echo of its own share');
+
+    const b = await on(bob.email);
+    const [theirs] = await completedSessions(b.store, 1, Date.parse('2026-11-02T08:00:00.000Z'));
+    const shared = await shareSession(b.sharing, { sessionId: theirs, teamId: team.id, userId: b.userId });
+    await b.engine.sync('test');
+    for (let i = 0; i < 100 && !localShared(a).some((r) => r.id === shared.localId); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(localShared(a).some((r) => r.id === shared.localId), "the teammate's share arrived live");
+  });
+
   it('a 503 backs the change off (persisted in the file); being unreachable charges nothing and the server coming back triggers a run', async () => {
     const file = tempDbFile();
     // Full jitter may draw a delay near zero; a fixed draw makes the wait half the minute.

@@ -11,6 +11,7 @@ import type { ConflictStrategy } from './conflict';
 import { classifyFailure } from './engineErrors';
 import { indicatorFor, type SyncRunResult, type SyncStatus } from './engineStatus';
 import { SyncLease } from './lease';
+import { echoesLocalState } from './liveEcho';
 import { OfflineProbe } from './offlineProbe';
 import { pullChanges } from './pull';
 import { pushQueue } from './push';
@@ -331,12 +332,21 @@ export class SyncEngine implements Disposable {
   private follow(client: TrailBaseClient, teamId: string): Subscription[] {
     const team = uuidToBase64(toLocalId(teamId));
     const delay = this.o.liveDelayMs ?? 300;
-    const handlers = {
-      onEvent: () => this.schedule('live change', delay),
-      onResync: () => this.schedule('live stream resumed', delay),
-      onError: (err: { message: string }) => this.o.logger.debug(`Live sync stream: ${err.message}`),
-    };
-    return ['shared_sessions', 'members'].map((api) => client.records(api, anyRow).subscribe('*', handlers, { where: { team } }));
+    const sessions = this.o.registry.byApiName('shared_sessions');
+    return ['shared_sessions', 'members'].map((api) =>
+      client.records(api, anyRow).subscribe(
+        '*',
+        {
+          onEvent: (event) => {
+            if (api === 'shared_sessions' && sessions && echoesLocalState(this.o.store, this.queue(), sessions, event.record)) return;
+            this.schedule('live change', delay);
+          },
+          onResync: () => this.schedule('live stream resumed', delay),
+          onError: (err: { message: string }) => this.o.logger.debug(`Live sync stream: ${err.message}`),
+        },
+        { where: { team } },
+      ),
+    );
   }
 
   private stopLive(): void {
