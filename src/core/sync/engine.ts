@@ -338,6 +338,8 @@ export class SyncEngine implements Disposable {
         '*',
         {
           onEvent: (event) => {
+            // A run already due covers the event (a teammate's burst sends thousands): nothing to look up.
+            if (this.timerDue <= this.o.clock.now() + delay) return;
             if (api === 'shared_sessions' && sessions && echoesLocalState(this.o.store, this.queue(), sessions, event.record)) return;
             this.schedule('live change', delay);
           },
