@@ -160,9 +160,8 @@ export class SyncEngine implements Disposable {
 
   /** Asks for a run after `delayMs` unless one is already due sooner. */
   schedule(reason: string, delayMs: number): void {
-    if (this.disposed) return;
+    if (this.disposed || this.runDueWithin(delayMs)) return;
     const due = this.o.clock.now() + delayMs;
-    if (this.timer && this.timerDue <= due) return;
     clearTimeout(this.timer);
     this.timerDue = due;
     this.timer = setTimeout(() => {
@@ -170,6 +169,10 @@ export class SyncEngine implements Disposable {
       this.timerDue = Infinity;
       this.kick(reason);
     }, Math.max(0, delayMs));
+  }
+
+  private runDueWithin(delayMs: number): boolean {
+    return this.timer !== undefined && this.timerDue <= this.o.clock.now() + delayMs;
   }
 
   /** Gives every failed operation a fresh set of attempts and starts a run. Returns how many. */
@@ -339,7 +342,7 @@ export class SyncEngine implements Disposable {
         {
           onEvent: (event) => {
             // A run already due covers the event (a teammate's burst sends thousands): nothing to look up.
-            if (this.timerDue <= this.o.clock.now() + delay) return;
+            if (this.runDueWithin(delay)) return;
             if (api === 'shared_sessions' && sessions && echoesLocalState(this.o.store, this.queue(), sessions, event.record)) return;
             this.schedule('live change', delay);
           },
