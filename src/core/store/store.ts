@@ -94,7 +94,7 @@ export class Store {
           loaded = await readHeldDatabase(sql, file);
         } catch (err) {
           // A file that cannot be opened is not a damaged one: moving it aside would hide the history.
-          if (typeof (err as NodeJS.ErrnoException).code === 'string') {
+          if (isFileAccessError(err)) {
             throw new StoreError(
               'unwritable',
               `FocusFlow cannot read its database ${file} (${(err as NodeJS.ErrnoException).code}); another program may be holding it. Close it or wait, then reload the window.`,
@@ -241,7 +241,7 @@ export class Store {
     try {
       loaded = readDatabase(this.sql, this.file);
     } catch (err) {
-      const held = typeof (err as NodeJS.ErrnoException).code === 'string';
+      const held = isFileAccessError(err);
       if (o.mustRead && held) throw err;
       if (!held) this.unusable = current;
       this.logger.error(`Could not reload the FocusFlow database written by another window: ${(err as Error).message}`);
@@ -308,6 +308,11 @@ function ensureWritableFolder(dir: string): void {
       err,
     );
   }
+}
+
+/** The file could not be opened or read (an errno code), as opposed to bytes that are not a database. */
+function isFileAccessError(err: unknown): boolean {
+  return typeof (err as NodeJS.ErrnoException).code === 'string';
 }
 
 function applyInSavepoint(db: SqlJsDb, fn: (db: SqlDb) => unknown): { ok: boolean; value: unknown } {
