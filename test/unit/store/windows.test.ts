@@ -16,6 +16,21 @@ const insertSession = (id: string) => (db: import('../../../src/core/store').Sql
     [id, now, now, now],
   );
 };
+/**
+ * Makes opening `file` fail with EBUSY the next `times` times, as an antivirus or a sync tool holding it
+ * on Windows does. It patches the module object itself (an import is a read-only view of it), which the
+ * store reads through.
+ */
+function holdFile(file: string, times: number): { times: number; release(): void } {
+  const nodeFs = createRequire(__filename)('fs') as typeof fs;
+  const openSync = nodeFs.openSync;
+  const hold = { times, release: () => void (nodeFs.openSync = openSync) };
+  nodeFs.openSync = ((p: fs.PathLike, ...rest: never[]) => {
+    if (p === file && hold.times-- > 0) throw Object.assign(new Error(`EBUSY: resource busy or locked, open '${file}'`), { code: 'EBUSY' });
+    return (openSync as (...args: unknown[]) => number)(p, ...rest);
+  }) as typeof fs.openSync;
+  return hold;
+}
 const countSessions = (store: Store) => store.read((db) => db.get<{ n: number }>('SELECT count(*) AS n FROM sessions')!.n);
 
 describe('store: many windows, one file', function () {
@@ -73,15 +88,8 @@ describe('store: many windows, one file', function () {
     const a = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
     const b = (await Store.open({ file, logger: silentLogger })).store;
     await b.write(insertSession('from-b'));
-    // The file is held for a moment (an antivirus or a sync tool on Windows) when A reloads it.
-    // The module object itself (an import is a read-only view of it), which the store reads through.
-    const nodeFs = createRequire(__filename)('fs') as typeof fs;
-    const openSync = nodeFs.openSync;
-    let held = 1;
-    nodeFs.openSync = ((p: fs.PathLike, ...rest: never[]) => {
-      if (p === file && held-- > 0) throw Object.assign(new Error(`EBUSY: resource busy or locked, open '${file}'`), { code: 'EBUSY' });
-      return (openSync as (...args: unknown[]) => number)(p, ...rest);
-    }) as typeof fs.openSync;
+    // The file is held for a moment when A reloads it.
+    const hold = holdFile(file, 1);
     try {
       await assert.rejects(a.write(insertSession('from-a')), (err: Error & { code?: string }) => {
         assert.strictEqual(err.code, 'persist-failed');
@@ -89,7 +97,7 @@ describe('store: many windows, one file', function () {
         return true;
       });
     } finally {
-      nodeFs.openSync = openSync;
+      hold.release();
     }
     await a.write(insertSession('from-a'));
     const check = (await Store.open({ file, logger: silentLogger })).store;
@@ -143,27 +151,21 @@ describe('store: many windows, one file', function () {
     const first = (await Store.open({ file, logger: silentLogger })).store;
     await first.write(insertSession('kept'));
     await first.close();
-    const nodeFs = createRequire(__filename)('fs') as typeof fs;
-    const openSync = nodeFs.openSync;
-    let held = 3;
-    nodeFs.openSync = ((p: fs.PathLike, ...rest: never[]) => {
-      if (p === file && held-- > 0) throw Object.assign(new Error(`EBUSY: resource busy or locked, open '${file}'`), { code: 'EBUSY' });
-      return (openSync as (...args: unknown[]) => number)(p, ...rest);
-    }) as typeof fs.openSync;
+    const hold = holdFile(file, 3);
     try {
       const opened = await Store.open({ file, logger: silentLogger });
       assert.strictEqual(opened.recovered, undefined);
       assert.strictEqual(countSessions(opened.store), 1);
       await opened.store.close();
 
-      held = Infinity;
+      hold.times = Infinity;
       await assert.rejects(Store.open({ file, logger: silentLogger }), (err: Error & { code?: string }) => {
         assert.strictEqual(err.code, 'unwritable');
         assert.match(err.message, /EBUSY.*another program may be holding it/);
         return true;
       });
     } finally {
-      nodeFs.openSync = openSync;
+      hold.release();
     }
     assert.deepStrictEqual(fs.readdirSync(path.dirname(file)).filter((n) => n.includes('.corrupt-')), [], 'nothing was moved aside');
   });
