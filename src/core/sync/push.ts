@@ -8,6 +8,9 @@ import type { SyncQueue } from './queue';
 import type { QueuedOp } from './queuedOp';
 import type { EntityRegistry, RemoteOperation } from './registry';
 
+/** Requests in flight at once unless told otherwise: enough that the server has work queued while this thread is busy saving. */
+export const DEFAULT_PUSH_CONCURRENCY = 8;
+
 export interface PushOptions {
   store: Store;
   queue: SyncQueue;
@@ -17,7 +20,7 @@ export interface PushOptions {
   logger: Logger;
   /** Operations per request (setting `focusflow.sync.batchSize`); at most 128, TrailBase's transaction limit. */
   batchSize: number;
-  /** Requests in flight at once: enough that the server has work queued while this thread is busy saving. */
+  /** Requests in flight at once (default `DEFAULT_PUSH_CONCURRENCY`). */
   concurrency?: number;
   /** Batches read from the claimed queue at a time. */
   windowBatches?: number;
@@ -56,7 +59,7 @@ class Stop extends Error {
  */
 export async function pushQueue(o: PushOptions): Promise<PushResult> {
   const batchSize = Math.max(1, Math.min(o.batchSize, MAX_TRANSACTION_OPS));
-  const concurrency = o.concurrency ?? 8;
+  const concurrency = o.concurrency ?? DEFAULT_PUSH_CONCURRENCY;
   // Every store write persists the whole file and holds the event loop while it serialises it. So the
   // first write takes a few batches (requests start at once) and claims the rest of the queue; the rest
   // is then read in windows, which costs no file write, and results are recorded in a few large writes.
