@@ -103,10 +103,11 @@ export function cancel(s: FocusSession, now: number): FocusSession {
 
 /**
  * When idle auto-pause should take effect, or undefined. The pause is backdated to the moment the idle
- * threshold passed, but never before the row's last change (a resume), so pauses cannot overlap.
+ * threshold passed, but never before the row's last change (a resume), so pauses cannot overlap. Breaks
+ * are never paused: stepping away from the keyboard is what a break is for.
  */
 export function autoPauseAt(s: FocusSession, lastActivity: number | undefined, idleMinutes: number, now: number): number | undefined {
-  if (s.state !== 'running' || idleMinutes <= 0 || lastActivity === undefined) return undefined;
+  if (s.kind !== 'focus' || s.state !== 'running' || idleMinutes <= 0 || lastActivity === undefined) return undefined;
   const at = Math.max(lastActivity + idleMinutes * 60_000, toMs(s.lastModified));
   const due = dueAt(s) ?? Infinity;
   return at <= now && at < due ? at : undefined;

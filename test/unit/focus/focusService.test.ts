@@ -295,6 +295,17 @@ describe('FocusService on a real database file', () => {
       assert.equal(stopped.actualSeconds, 15 * 60);
     });
 
+    it('lets a break the user walks away from run to its end', async () => {
+      fx.settings.autoPauseIdleMinutes = 5;
+      const focus = await fx.window();
+      fx.lastActivity = fx.clock.now();
+      await focus.startBreak({ long: true, minutes: 15 });
+      fx.clock.advanceMinutes(16);
+      const changes = await focus.tick();
+      assert.deepEqual(changes.map((c) => c.reason), ['completed']);
+      assert.equal(changes[0].session!.actualSeconds, 15 * 60);
+    });
+
     it('counts its own commands as activity', async () => {
       fx.settings.autoPauseIdleMinutes = 5;
       const focus = await fx.window();
