@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ActivationContext, FocusFlowApi } from '../../src/extension';
-import { activateExtension, MemorySecretStorage, readDb } from './helpers';
+import { activateExtension, changeDbWhileInactive, MemorySecretStorage, readDb, waitFor } from './helpers';
 
 interface ExtensionModule {
   activate(context: ActivationContext): Promise<FocusFlowApi>;
@@ -83,6 +83,42 @@ describe('focus extension lifecycle in a real VS Code host', () => {
     assert.strictEqual(paused?.id, started.id, 'the re-activated extension acts on the same session');
     assert.strictEqual(await stateOnDisk(again.dbPath, started.id), 'paused');
     await run('focusflow.cancelFocus');
+  });
+
+  it('pauses a session left running while VS Code was closed at the idle limit after the last activity', async () => {
+    const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'focusflow-it-idle-'));
+    scratch.push(storage);
+    const settings = vscode.workspace.getConfiguration('focusflow');
+    await settings.update('focus.autoPauseIdleMinutes', 5, vscode.ConfigurationTarget.Global);
+    try {
+      await extensionModule.deactivate();
+      const first = await extensionModule.activate(contextFor(storage));
+      const started = (await run('focusflow.startFocus', { minutes: 60 })) ?? assert.fail('startFocus returned nothing');
+      await extensionModule.deactivate();
+
+      // As if the session had started 40 minutes ago and the user had quit VS Code 10 minutes into it.
+      const minute = 60_000;
+      const startedAt = Date.now() - 40 * minute;
+      await changeDbWhileInactive(first.dbPath, 'UPDATE sessions SET start_time = ?, created_at = ?, last_modified = ? WHERE id = ?', [
+        new Date(startedAt).toISOString(),
+        new Date(startedAt).toISOString(),
+        new Date(startedAt).toISOString(),
+        started.id,
+      ]);
+      const lastActivity = startedAt + 10 * minute;
+      const beacon = path.join(storage, 'focusflow.activity');
+      fs.writeFileSync(beacon, '');
+      fs.utimesSync(beacon, lastActivity / 1000, lastActivity / 1000);
+
+      const again = await extensionModule.activate(contextFor(storage));
+      const pausedAt = await waitFor('the session to be paused for idleness', () =>
+        readDb(again.dbPath, (db) => db.get<{ paused_at: string | null }>('SELECT paused_at FROM sessions WHERE id = ?', [started.id])?.paused_at ?? undefined),
+      );
+      assert.strictEqual(Date.parse(pausedAt), lastActivity + 5 * minute, 'paused at the idle limit, not credited with the time VS Code was closed');
+      await run('focusflow.cancelFocus');
+    } finally {
+      await settings.update('focus.autoPauseIdleMinutes', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('keeps answering commands, without throwing, when its storage folder cannot be created', async () => {

@@ -31,13 +31,17 @@ export interface DbSnapshot {
 
 let sqlJs: Promise<SqlJsStatic> | undefined;
 
+function loadSqlJs(): Promise<SqlJsStatic> {
+  sqlJs ??= initSqlJs({ wasmBinary: toArrayBuffer(fs.readFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'))) });
+  return sqlJs;
+}
+
 /**
  * Opens the file as it is on disk now with a sql.js of the tests' own (not the extension's instance),
  * so a test sees only what the extension really persisted.
  */
 export async function readDb<T>(file: string, read: (db: DbSnapshot) => T): Promise<T> {
-  sqlJs ??= initSqlJs({ wasmBinary: toArrayBuffer(fs.readFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'))) });
-  const SQL = await sqlJs;
+  const SQL = await loadSqlJs();
   const db = new SQL.Database(fs.readFileSync(file));
   try {
     const all = <R>(sql: string, params: SqlValue[] = []): R[] => {
@@ -51,6 +55,18 @@ export async function readDb<T>(file: string, read: (db: DbSnapshot) => T): Prom
       return rows;
     };
     return read({ all, get: <R>(sql: string, params?: SqlValue[]) => all<R>(sql, params)[0] });
+  } finally {
+    db.close();
+  }
+}
+
+/** Runs `sql` on the file while the extension is deactivated, as if an earlier run had left it so. */
+export async function changeDbWhileInactive(file: string, sql: string, params: SqlValue[] = []): Promise<void> {
+  const SQL = await loadSqlJs();
+  const db = new SQL.Database(fs.readFileSync(file));
+  try {
+    db.run(sql, params);
+    fs.writeFileSync(file, db.export());
   } finally {
     db.close();
   }
