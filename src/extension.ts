@@ -58,8 +58,11 @@ class Composition {
     const storagePath = context.globalStorageUri.fsPath;
     const dbPath = path.join(storagePath, 'focusflow.sqlite');
     const logPath = context.logUri.fsPath;
-    const { logger, channel } = createLogger();
-    this.add(channel);
+    if (!log) {
+      log = createLogger();
+      context.subscriptions.push(log.channel);
+    }
+    const { logger, channel } = log;
     const feedback: Feedback = { logger, showLog: () => channel.show(true) };
     const started = performance.now();
 
@@ -161,6 +164,12 @@ class Composition {
   }
 }
 
+/**
+ * The log channel outlives a deactivate() of this module: VS Code refuses writes to a log channel created
+ * under a name whose previous channel was disposed a moment before ("Channel has been closed"), so a
+ * second activation (the tests' cycle) keeps the first one. VS Code disposes it with the extension.
+ */
+let log: ReturnType<typeof createLogger> | undefined;
 let current: Composition | undefined;
 /** The newest activation's view; its paths stay readable after deactivate(), its live parts do not. */
 let latest: FocusFlowApi | undefined;
