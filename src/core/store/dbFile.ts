@@ -68,3 +68,19 @@ function toIdentity(stat: fs.Stats): FileIdentity {
 export function sameIdentity(a: FileIdentity, b: FileIdentity | undefined): boolean {
   return !!b && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 }
+
+/**
+ * Runs `read`, waiting out a file another program holds for a moment (an antivirus scanning what another
+ * window just saved, a sync tool): up to about a second of retries, then its error stands.
+ */
+export async function whileHeld<T>(read: () => T): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return read();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (attempt >= 10 || (code !== 'EBUSY' && code !== 'EPERM' && code !== 'EACCES' && code !== 'EAGAIN')) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}

@@ -9,7 +9,7 @@ import { FileLock } from './fileLock';
 import { migrate } from './migrate';
 import { migrations as allMigrations, type Migration } from './migrations';
 import { loadSqlJs } from './sqlite';
-import { identify, readDatabase, sameIdentity, type FileIdentity } from './dbFile';
+import { identify, readDatabase, sameIdentity, whileHeld, type FileIdentity } from './dbFile';
 import { SqlJsDb, type SqlDb } from './sqlDb';
 
 export interface StoreOptions {
@@ -91,7 +91,7 @@ export class Store {
       let loaded: { db: SqlJsDb; identity: FileIdentity } | undefined;
       if (fs.existsSync(file)) {
         try {
-          loaded = await readHeldDatabase(sql, file);
+          loaded = await whileHeld(() => readDatabase(sql, file));
         } catch (err) {
           // A file that cannot be opened is not a damaged one: moving it aside would hide the history.
           if (isFileAccessError(err)) {
@@ -184,7 +184,15 @@ export class Store {
     let reloaded = false;
     try {
       // Writing on top of a file that changed but could not be read would erase the other window's work.
-      reloaded = this.reloadIfChanged({ mustRead: true });
+      reloaded = await whileHeld(() => this.reloadIfChanged({ mustRead: true })).catch((err: unknown) => {
+        if (err instanceof StoreError || !isFileAccessError(err)) throw err;
+        throw new StoreError(
+          'persist-failed',
+          `FocusFlow could not read the database another window just saved (${(err as NodeJS.ErrnoException).code}): another program, ` +
+            'such as an antivirus or a sync tool, is holding the file. Your change was not saved; try again in a moment.',
+          err,
+        );
+      });
       inTransaction(this.db, () => {
         for (const write of group) outcomes.push(applyInSavepoint(this.db, write.fn));
       });
@@ -341,15 +349,3 @@ function inTransaction<T>(db: SqlJsDb, fn: () => T): T {
   }
 }
 
-/** Reads the database, waiting out a file held for a moment by another program (an antivirus, a sync tool). */
-async function readHeldDatabase(sql: SqlJsStatic, file: string): Promise<{ db: SqlJsDb; identity: FileIdentity }> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return readDatabase(sql, file);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (attempt >= 10 || (code !== 'EBUSY' && code !== 'EPERM' && code !== 'EACCES' && code !== 'EAGAIN')) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}

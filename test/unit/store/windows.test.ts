@@ -83,17 +83,33 @@ describe('store: many windows, one file', function () {
     assert.strictEqual(countSessions(store), 40);
     await store.close();
   });
-  it("refuses to save over another window's write it cannot read yet, and saves once it can", async () => {
+  it("waits out another window's write held for a moment by another program, and saves on top of it", async () => {
     const file = tempDbFile();
     const a = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
     const b = (await Store.open({ file, logger: silentLogger })).store;
     await b.write(insertSession('from-b'));
-    // The file is held for a moment when A reloads it.
-    const hold = holdFile(file, 1);
+    const hold = holdFile(file, 2);
+    try {
+      await a.write(insertSession('from-a'));
+    } finally {
+      hold.release();
+    }
+    assert.ok(hold.times < 0, 'A met the held file twice and read it the third time');
+    const check = (await Store.open({ file, logger: silentLogger })).store;
+    assert.deepStrictEqual(check.read((db) => db.all<{ id: string }>('SELECT id FROM sessions ORDER BY id').map((r) => r.id)), ['from-a', 'from-b']);
+    await Promise.all([a.close(), b.close(), check.close()]);
+  });
+
+  it("refuses to save over another window's write it cannot read, says why, and saves once it can", async () => {
+    const file = tempDbFile();
+    const a = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
+    const b = (await Store.open({ file, logger: silentLogger })).store;
+    await b.write(insertSession('from-b'));
+    const hold = holdFile(file, Infinity);
     try {
       await assert.rejects(a.write(insertSession('from-a')), (err: Error & { code?: string }) => {
         assert.strictEqual(err.code, 'persist-failed');
-        assert.match(err.message, /EBUSY/);
+        assert.match(err.message, /EBUSY.*another program.*is holding the file.*try again in a moment/);
         return true;
       });
     } finally {
