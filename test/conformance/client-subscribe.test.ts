@@ -118,6 +118,25 @@ describe('TrailBase client: subscriptions against the local server', function ()
     }
   });
 
+  it('asks the caller to list again when it first opens after failed attempts (the list then failed too)', async () => {
+    const a = await signedInClient(server);
+    const team = await a.client.records('teams', teamSchema).create({ name: 'Outage', created_by: a.userId });
+    await server.setFaults({ errorRate: 1, errorStatus: 503, paths: '^/api/records/v1/shared_sessions' });
+    const rec = new Recorder();
+    const sub = a.client.records('shared_sessions', sharedSessionSchema).subscribe('*', rec.handlers, { where: { team }, backoff: { baseMs: 100, capMs: 200 } });
+    try {
+      await rec.until('a failed attempt', () => rec.errors.length > 0);
+      await server.clearFaults();
+      await rec.until('open', () => rec.statuses.includes('open'));
+      await rec.until('a resync', () => rec.resyncs.length > 0);
+      assert.deepEqual(rec.resyncs, ['reconnected']);
+    } finally {
+      await server.clearFaults();
+      sub.dispose();
+      await sub.closed;
+    }
+  });
+
   it('stops, with a permission error, when the user may not subscribe', async () => {
     const { client } = await signedInClient(server);
     const rec = new Recorder<Team>();

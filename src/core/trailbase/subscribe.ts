@@ -83,13 +83,15 @@ async function run<T>(client: TrailBaseClient, spec: SubscriptionSpec<T>, stop: 
   const policy = { ...defaultBackoff, ...spec.options.backoff };
   const ctx: ReplyContext = { what: `following changes to ${spec.api}`, host: client.serverUrl.host, api: spec.api };
   let everOpened = false;
+  /** An attempt failed: whatever the caller listed meanwhile may have failed too, or missed changes. */
+  let everFailed = false;
   let failures = 0;
   while (!stop.aborted) {
     handlers.onStatus?.(everOpened ? 'reconnecting' : 'connecting');
     let retryAfterMs: number | undefined;
     try {
       const body = await connect(client, target, ctx, stop);
-      if (everOpened) handlers.onResync('reconnected');
+      if (everOpened || everFailed) handlers.onResync('reconnected');
       everOpened = true;
       handlers.onStatus?.('open');
       const openedAt = Date.now();
@@ -98,6 +100,7 @@ async function run<T>(client: TrailBaseClient, spec: SubscriptionSpec<T>, stop: 
       if (Date.now() - openedAt >= STABLE_CONNECTION_MS) failures = 0;
     } catch (err) {
       if (stop.aborted) break;
+      everFailed = true;
       const error = isClientError(err) ? err : new NetworkError('unreachable', `Lost the live connection to ${ctx.host}. FocusFlow keeps retrying.`, { cause: err });
       handlers.onError?.(error);
       if (isPermanent(error)) break;
