@@ -18,8 +18,8 @@ export interface Machine {
   close(): Promise<void>;
 }
 
-/** A new user on a new machine, or (with `existing`) that user on another machine. */
-export async function signedInMachine(server: TestServer, prefix: string, existing?: string): Promise<Machine> {
+/** A new user on a new machine, or (with `existing`) that user on another machine; `fetch` sees its requests. */
+export async function signedInMachine(server: TestServer, prefix: string, existing?: string, o: { fetch?: typeof fetch } = {}): Promise<Machine> {
   const email = existing ?? uniqueEmail(prefix);
   if (!existing) await server.createVerifiedUser(email, PASSWORD);
   const { store } = await Store.open({ file: tempDbFile(), logger: silentLogger });
@@ -28,7 +28,7 @@ export async function signedInMachine(server: TestServer, prefix: string, existi
     store,
     logger: silentLogger,
     clock: { now: () => Date.now() },
-    createClient: (serverUrl) => new TrailBaseClient({ serverUrl, tokenStore: tokens, logger: silentLogger, retry: { retries: 0 } }),
+    createClient: (serverUrl) => new TrailBaseClient({ serverUrl, tokenStore: tokens, logger: silentLogger, retry: { retries: 0 }, ...(o.fetch ? { fetch: o.fetch } : {}) }),
   });
   const { userId } = await connection.connect(server.url, email, PASSWORD);
   const teams = new TeamService({ store, connection, logger: silentLogger });

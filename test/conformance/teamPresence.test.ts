@@ -17,8 +17,8 @@ interface Person extends Machine {
 }
 
 /** A signed-in machine with presence, whose sharing switch the test flips. */
-async function person(server: TestServer, prefix: string): Promise<Person> {
-  const machine = await signedInMachine(server, prefix);
+async function person(server: TestServer, prefix: string, o: { fetch?: typeof fetch } = {}): Promise<Person> {
+  const machine = await signedInMachine(server, prefix, undefined, o);
   const sharing = { on: false };
   const presence = new Presence({ connection: machine.connection, logger: silentLogger, clock: { now: () => Date.now() }, enabled: () => sharing.on, live: false });
   return {
@@ -34,12 +34,24 @@ async function person(server: TestServer, prefix: string): Promise<Person> {
 
 const localId = (p: Person) => p.teams.userId as string;
 
+/** A fetch whose first presence write takes 400 ms longer on the wire (a slow socket, a retried request). */
+function slowFirstPresenceWrite(): typeof fetch {
+  let slowed = false;
+  return async (input, init) => {
+    if (!slowed && init?.method === 'POST' && String(input).endsWith('/api/records/v1/presence')) {
+      slowed = true;
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+    return fetch(input, init);
+  };
+}
+
 describe('teams: presence ("focusing now") against the local server', function () {
   this.timeout(30_000);
   let server: TestServer;
   const people: Person[] = [];
-  const join = async (prefix: string) => {
-    const p = await person(server, prefix);
+  const join = async (prefix: string, o: { fetch?: typeof fetch } = {}) => {
+    const p = await person(server, prefix, o);
     people.push(p);
     return p;
   };
@@ -124,6 +136,51 @@ describe('teams: presence ("focusing now") against the local server', function (
     await bob.teams.leaveTeam();
     await alice.presence.refresh();
     assert.strictEqual(alice.presence.focusingUntil(localId(bob)), undefined);
+  });
+
+  it('shows the last word: a session cancelled right after it started is not "focusing", however slow the first write', async () => {
+    const alice = await join('alice-quick', { fetch: slowFirstPresenceWrite() });
+    const team = await alice.teams.createTeam('Quick');
+    alice.sharing.on = true;
+    await Promise.all([alice.presence.publish(Date.now() + 25 * 60_000), alice.presence.publish(null)]);
+    const rows = await alice.connection.client!.records('presence', z.object({ focusing_until: z.number().nullable() })).list({ where: { team: uuidToBase64(team.id) } });
+    assert.deepStrictEqual(rows.records.map((r) => r.focusing_until), [null]);
+  });
+
+  it('turning sharing off while a publish is on its way still leaves nothing on the server', async () => {
+    const alice = await join('alice-optout', { fetch: slowFirstPresenceWrite() });
+    await alice.teams.createTeam('Opt out');
+    alice.sharing.on = true;
+    const publishing = alice.presence.publish(Date.now() + 25 * 60_000);
+    alice.sharing.on = false;
+    await Promise.all([publishing, alice.presence.withdraw()]);
+    const rows = await alice.connection.client!.records('presence', z.unknown()).list({});
+    assert.deepStrictEqual(rows.records, []);
+  });
+
+  it('keeps the newest read: an older answer arriving late does not hide a teammate now focusing', async () => {
+    const alice = await join('alice-late');
+    let delayed = false;
+    // Bob's first presence list is answered at once but reaches him 400 ms later.
+    const lateFirstRead: typeof fetch = async (input, init) => {
+      const reply = await fetch(input, init);
+      if (!delayed && (init?.method ?? 'GET') === 'GET' && String(input).includes('/api/records/v1/presence?')) {
+        delayed = true;
+        await new Promise((resolve) => setTimeout(resolve, 400));
+      }
+      return reply;
+    };
+    const bob = await join('bob-late', { fetch: lateFirstRead });
+    const team = await alice.teams.createTeam('Late');
+    await bob.teams.joinTeam(team.inviteCode);
+    const older = bob.presence.refresh();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    alice.sharing.on = true;
+    const until = Date.now() + 25 * 60_000;
+    await alice.presence.publish(until);
+    await bob.presence.refresh();
+    await older;
+    assert.strictEqual(bob.presence.focusingUntil(localId(alice)), until);
   });
 
   it('opens no live stream once disposed, even when a publish finishes afterwards', async () => {

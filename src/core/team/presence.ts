@@ -86,6 +86,10 @@ export class Presence implements Disposable {
   private live: { key: string; stream: Subscription } | undefined;
   private expiry: NodeJS.Timeout | undefined;
   private disposed = false;
+  /** Publishes and withdrawals run one at a time, in the order asked, so the last word lands last. */
+  private writes: Promise<void> = Promise.resolve();
+  /** Reads started so far: only the newest one's answer is taken in. */
+  private reads = 0;
 
   constructor(private readonly o: PresenceOptions) {}
 
@@ -96,7 +100,22 @@ export class Presence implements Disposable {
   }
 
   /** Publishes the user's own presence in the active team (null: not focusing). No-op while the setting is off. */
-  async publish(focusingUntil: number | null): Promise<void> {
+  publish(focusingUntil: number | null): Promise<void> {
+    return this.inOrder(() => this.publishNow(focusingUntil));
+  }
+
+  /** Removes every presence row of the user (the setting was turned off). */
+  withdraw(): Promise<void> {
+    return this.inOrder(() => this.withdrawNow());
+  }
+
+  private inOrder(write: () => Promise<void>): Promise<void> {
+    const done = this.writes.then(write);
+    this.writes = done.catch(() => undefined);
+    return done;
+  }
+
+  private async publishNow(focusingUntil: number | null): Promise<void> {
     const target = this.target();
     const team = target?.team;
     if (!target || !team || !this.o.enabled() || this.unsupported(target.client)) return;
@@ -124,8 +143,7 @@ export class Presence implements Disposable {
     }
   }
 
-  /** Removes every presence row of the user (the setting was turned off). */
-  async withdraw(): Promise<void> {
+  private async withdrawNow(): Promise<void> {
     const target = this.target();
     if (!target || this.unsupported(target.client)) return;
     const api = target.client.records('presence', presenceRow);
@@ -144,6 +162,7 @@ export class Presence implements Disposable {
     const target = this.target();
     const next = new Map<string, number>();
     const team = target?.team;
+    const read = ++this.reads;
     if (target && team && !this.unsupported(target.client)) {
       this.follow(target.client, team);
       await this.quietly(target.client, 'reading teammates\u2019 focus presence', async () => {
@@ -153,6 +172,8 @@ export class Presence implements Disposable {
     } else {
       this.stopLive();
     }
+    // A read started later has answered, or will: this older answer may already be out of date.
+    if (read !== this.reads) return;
     const same = team === this.seenTeam && next.size === this.seen.size && [...next].every(([u, t]) => this.seen.get(u) === t);
     this.seen = next;
     this.seenTeam = team;
