@@ -101,6 +101,19 @@ describe('TrailBase client: sign-in against the local server', function () {
     assert.equal(a.store.saved, undefined);
   });
 
+  it('asks a server that does not answer to sign out once, so Disconnect waits one timeout, not one per retry', async () => {
+    const a = await signedInClient(server, { timeoutMs: 200 });
+    await server.setFaults({ latencyMs: 1_000, paths: '^/api/auth/v1/logout' });
+    try {
+      await server.resetStats();
+      assert.deepEqual(await a.client.logout(), { serverSessionEnded: false });
+      assert.equal(count(await server.stats(), 'POST /api/auth/v1/logout'), 1);
+      assert.equal(a.store.saved, undefined, 'signed out here anyway');
+    } finally {
+      await server.clearFaults();
+    }
+  });
+
   it('rejects a remote http:// server before any request, with a message to use https', () => {
     for (const url of ['http://10.1.2.3:4000', 'http://focus.example.com']) {
       assert.throws(() => new TrailBaseClient({ serverUrl: url, tokenStore: new MemoryTokenStore(), logger: newClient(server).logger }), (e: unknown) => e instanceof ValidationError && e.code === 'bad-url' && /https:\/\//.test(e.message));

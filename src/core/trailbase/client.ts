@@ -194,7 +194,8 @@ export class TrailBaseClient {
           path: `${AUTH}/logout`,
           body: { refresh_token: tokens.refreshToken },
           auth: false,
-          idempotent: true,
+          // Asked once: signing out here never waits on the server, so retrying would only keep the user waiting.
+          idempotent: false,
           ctx: { what: 'signing out' },
           onReply: () => undefined,
         });

@@ -70,7 +70,10 @@ export function registerConnectCommands(connections: ConnectionService, feedback
           );
           if (answer !== 'Disconnect Anyway') return undefined;
         }
-        const result = await connections.disconnect();
+        const result = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: 'FocusFlow: disconnecting…' },
+          () => connections.disconnect(),
+        );
         void vscode.window.showInformationMessage(
           result.serverSessionEnded
             ? 'FocusFlow: disconnected. Your focus history stays on this machine.'
