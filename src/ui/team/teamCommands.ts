@@ -64,7 +64,7 @@ export function registerTeamCommands(teams: TeamService, feedback: Feedback): vs
           }));
         if (name === undefined) return undefined;
         const team = await teams.createTeam(name);
-        offerCopy(`FocusFlow: created "${shown(team.name)}"; you are its owner. Teammates join with the invite code ${team.inviteCode}.`, team.inviteCode);
+        offerCopy(`FocusFlow: created "${shown(team.name)}"; you are its owner. Teammates join with the invite code ${shown(team.inviteCode)}.`, team.inviteCode);
         return team;
       }),
 
@@ -88,14 +88,14 @@ export function registerTeamCommands(teams: TeamService, feedback: Feedback): vs
       run<string>(async () => {
         const { teamId, inviteCode } = await teams.inviteCode(text(arg, 'teamId'));
         await vscode.env.clipboard.writeText(inviteCode);
-        void vscode.window.showInformationMessage(`FocusFlow: invite code of "${shown(nameOf(teams, teamId))}" copied (${inviteCode}).`);
+        void vscode.window.showInformationMessage(`FocusFlow: invite code of "${shown(nameOf(teams, teamId))}" copied (${shown(inviteCode)}).`);
         return inviteCode;
       }),
 
     'focusflow.rotateInviteCode': (arg) =>
       run<string>(async () => {
         const { teamId, inviteCode } = await teams.rotateInviteCode(text(arg, 'teamId'));
-        offerCopy(`FocusFlow: "${shown(nameOf(teams, teamId))}" has a new invite code, ${inviteCode}. The old one no longer works.`, inviteCode);
+        offerCopy(`FocusFlow: "${shown(nameOf(teams, teamId))}" has a new invite code, ${shown(inviteCode)}. The old one no longer works.`, inviteCode);
         return inviteCode;
       }),
 
@@ -177,7 +177,8 @@ function nameOf(teams: TeamService, teamId: string): string {
 }
 
 /**
- * Names come from other people. Notifications render `[text](link)` as a link and quick picks render
+ * Names and invite codes come from other people (an admin can set any code the server's length check
+ * allows). Notifications render `[text](link)` as a link and quick picks render
  * `$(name)` as an icon; a zero-width space between the characters shows the same text without either.
  */
 function shown(text: string): string {
