@@ -103,7 +103,7 @@ class Composition {
     );
     const activity = this.add(new ActivityTracker(beacon));
     const statusBar = this.add(new FocusStatusBar(focus));
-    this.add(new FocusTicker(focus, statusBar, activity, logger));
+    this.add(new FocusTicker(focus, statusBar, activity, feedback));
     this.add(notifySessionEnds(focus));
     this.add(registerFocusCommands(focus, feedback));
 

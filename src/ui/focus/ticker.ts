@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { FocusService } from '../../core/focus/focusService';
-import type { Logger } from '../../core/logger';
+import { showErrorWithLog, type Feedback } from '../commandErrors';
 import type { ActivityTracker } from './activity';
 import type { FocusStatusBar } from './statusBar';
 
@@ -11,14 +11,15 @@ import type { FocusStatusBar } from './statusBar';
  */
 export class FocusTicker implements vscode.Disposable {
   private interval: NodeJS.Timeout | undefined;
-  private lastError: string | undefined;
+  /** The failure the beats keep meeting, since when, and whether the user was told. */
+  private failing: { message: string; since: number; told: boolean } | undefined;
   private readonly subscription: vscode.Disposable;
 
   constructor(
     private readonly focus: FocusService,
     private readonly statusBar: FocusStatusBar,
     private readonly activity: ActivityTracker,
-    private readonly logger: Logger,
+    private readonly feedback: Feedback,
   ) {
     this.subscription = focus.onDidChange(() => this.sync());
     this.sync();
@@ -45,12 +46,9 @@ export class FocusTicker implements vscode.Disposable {
   private async beat(): Promise<void> {
     try {
       await this.focus.tick();
-      this.lastError = undefined;
+      this.failing = undefined;
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      // Once per distinct failure, not once a second.
-      if (message !== this.lastError) this.logger.error(`Focus timer check failed: ${message}`);
-      this.lastError = message;
+      this.failed(err instanceof Error ? err.message : String(err));
     }
     // After the tick: the first beat after a sleep must judge the time away before a focused window
     // counts as activity again.
@@ -59,4 +57,22 @@ export class FocusTicker implements vscode.Disposable {
     this.statusBar.render();
     this.sync();
   }
+
+  /**
+   * Logged once per distinct failure, not once a second. One that lasts (a full disk, a database
+   * another program holds) is also shown, once: otherwise the countdown would just sit there.
+   */
+  private failed(message: string): void {
+    const now = Date.now();
+    if (message !== this.failing?.message) {
+      this.feedback.logger.error(`Focus timer check failed: ${message}`);
+      this.failing = { message, since: now, told: false };
+    }
+    if (!this.failing.told && now - this.failing.since >= LASTING_FAILURE_MS) {
+      this.failing.told = true;
+      showErrorWithLog(this.feedback, `FocusFlow: the focus timer cannot save the session's progress. ${message}`);
+    }
+  }
 }
+
+const LASTING_FAILURE_MS = 10_000;
