@@ -143,10 +143,12 @@ export class FocusService implements Disposable {
 
   /**
    * Completes a due session or auto-pauses an idle one. Cheap when nothing is due (one read, no write),
-   * so the UI calls it every second. Concurrent calls share one run.
+   * so the UI calls it every second. Concurrent calls share one run. With `completeAfterMs`, a due
+   * session is left for that long past its due time (for another window to complete it; the session
+   * still ends at its due time).
    */
-  tick(): Promise<FocusChange[]> {
-    this.ticking ??= this.runTick().finally(() => (this.ticking = undefined));
+  tick(o: { completeAfterMs?: number } = {}): Promise<FocusChange[]> {
+    this.ticking ??= this.runTick(o.completeAfterMs ?? 0).finally(() => (this.ticking = undefined));
     return this.ticking;
   }
 
@@ -170,20 +172,20 @@ export class FocusService implements Disposable {
     this.changes.dispose();
   }
 
-  private async runTick(): Promise<FocusChange[]> {
+  private async runTick(completeAfterMs: number): Promise<FocusChange[]> {
     const seen = this.current();
-    if (!seen || !this.needsTick(seen, this.clock.now())) return [];
+    if (!seen || !this.needsTick(seen, this.clock.now(), completeAfterMs)) return [];
     return this.commit((db) => {
       const changes: FocusChange[] = [];
-      this.settleDue(db, this.clock.now(), changes);
+      this.settleDue(db, this.clock.now(), changes, this.lastActivity(), completeAfterMs);
       return changes;
     });
   }
 
-  private needsTick(s: FocusSession, now: number): boolean {
+  private needsTick(s: FocusSession, now: number, completeAfterMs: number): boolean {
     if (now < toMs(s.lastModified)) return true; // the clock went back: rebase the stored times
     const due = timer.dueAt(s);
-    if (due !== undefined && now >= due) return true;
+    if (due !== undefined && now >= due + completeAfterMs) return true;
     const idleMinutes = this.settings().autoPauseIdleMinutes;
     return idleMinutes > 0 && timer.autoPauseAt(s, this.lastActivity(), idleMinutes, now) !== undefined;
   }
@@ -253,7 +255,7 @@ export class FocusService implements Disposable {
    * fell before its due time comes first (time away, asleep included, is not focus), else a session
    * that fell due completes. Returns the session still active, if any.
    */
-  private settleDue(db: SqlDb, now: number, changes: FocusChange[], lastActivity = this.lastActivity()): FocusSession | undefined {
+  private settleDue(db: SqlDb, now: number, changes: FocusChange[], lastActivity = this.lastActivity(), completeAfterMs = 0): FocusSession | undefined {
     const stored = loadActive(db);
     if (!stored) return undefined;
     const active = timer.rebase(stored, now);
@@ -265,6 +267,8 @@ export class FocusService implements Disposable {
       changes.push({ reason: 'auto-paused', session: paused });
       return paused;
     }
+    const due = timer.dueAt(active);
+    if (due !== undefined && now < due + completeAfterMs) return active;
     const settled = timer.settle(active, now);
     if (settled === active) return active;
     if (updateIfUnchanged(db, active, settled)) changes.push({ reason: 'completed', session: settled });

@@ -45,7 +45,9 @@ export class FocusTicker implements vscode.Disposable {
 
   private async beat(): Promise<void> {
     try {
-      await this.focus.tick();
+      // The window that completes a session is the one that says so: leave that to the focused window
+      // when there is one, so the prompt to take a break appears where the user is.
+      await this.focus.tick({ completeAfterMs: vscode.window.state.focused ? 0 : UNFOCUSED_COMPLETE_AFTER_MS });
       this.failing = undefined;
     } catch (err) {
       this.failed(err instanceof Error ? err.message : String(err));
@@ -76,3 +78,4 @@ export class FocusTicker implements vscode.Disposable {
 }
 
 const LASTING_FAILURE_MS = 10_000;
+const UNFOCUSED_COMPLETE_AFTER_MS = 2_000;

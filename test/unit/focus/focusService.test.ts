@@ -315,6 +315,27 @@ describe('FocusService on a real database file', () => {
     });
   });
 
+  it('lets a window wait past the due time, so another window can complete the session; it still ends at its due time', async () => {
+    const focused = await fx.window();
+    const behind = await fx.window();
+    const started = await focused.start({ minutes: 25 });
+    fx.clock.advanceMinutes(25);
+    fx.clock.advance(1_000);
+    assert.deepEqual(await behind.tick({ completeAfterMs: 2_000 }), [], 'the window behind leaves it for now');
+    const completed = await focused.tick();
+    assert.deepEqual(completed.map((c) => c.reason), ['completed']);
+    fx.clock.advance(2_000);
+    assert.deepEqual(await behind.tick({ completeAfterMs: 2_000 }), [], 'nothing left to complete');
+
+    await behind.start({ minutes: 25 });
+    fx.clock.advanceMinutes(25);
+    fx.clock.advance(2_000);
+    const alone = await behind.tick({ completeAfterMs: 2_000 });
+    assert.deepEqual(alone.map((c) => c.reason), ['completed'], 'with no focused window it completes after the wait');
+    assert.equal(alone[0].session!.endTime, toIso(Date.parse(alone[0].session!.startTime) + 25 * min));
+    assert.equal(completed[0].session!.id, started.id);
+  });
+
   it('keeps the focus done so far when the clock is set back during a session', async () => {
     const focus = await fx.window();
     await focus.start({ minutes: 25 });
