@@ -79,7 +79,8 @@ export class SyncEngine implements Disposable {
   private again: Promise<SyncRunResult> | undefined;
   private againExplicit = false;
   private syncing = false;
-  private lastRunError: string | undefined;
+  /** Why the last run of this window failed (other than being offline), and when; cleared by one that succeeds. */
+  private runError: { message: string; at: number } | undefined;
   private lastStatusKey = '';
   private timer: NodeJS.Timeout | undefined;
   private timerDue = Infinity;
@@ -100,10 +101,12 @@ export class SyncEngine implements Disposable {
       o.store.onDidChange(() => {
         // Another window completed a sync since we went offline: the server is reachable, and this
         // window's own timer (stopped while offline) starts again.
-        if (this.offline.reason && (this.stats().lastSyncAt ?? 0) > this.offline.since) {
+        const lastSyncAt = this.stats().lastSyncAt ?? 0;
+        if (this.offline.reason && lastSyncAt > this.offline.since) {
           this.offline.backOnline();
           this.scheduleNext(this.o.settings());
         }
+        if (this.runError && lastSyncAt > this.runError.at) this.runError = undefined;
         this.emitStatus();
       }),
     );
@@ -127,14 +130,21 @@ export class SyncEngine implements Disposable {
 
   status(): SyncStatus {
     const stats = this.stats();
-    const indicator = indicatorFor({ connection: this.o.connection.state, syncing: this.syncing, offlineReason: this.offline.reason, stats });
+    const indicator = indicatorFor({
+      connection: this.o.connection.state,
+      syncing: this.syncing,
+      offlineReason: this.offline.reason,
+      runError: this.runError?.message,
+      stats,
+    });
     const unreadable = this.o.store.read(unreadableSummary);
     return unreadable ? { indicator, stats, unreadable } : { indicator, stats };
   }
 
   stats(): QueueStats {
     const stats = this.o.store.read((db) => this.queue().stats(db));
-    return stats.lastError === undefined && this.lastRunError !== undefined ? { ...stats, lastError: this.lastRunError } : stats;
+    // A run that failed after the queue's last error is the newer news.
+    return this.runError ? { ...stats, lastError: this.runError.message } : stats;
   }
 
   /**
@@ -223,10 +233,19 @@ export class SyncEngine implements Disposable {
     const state = this.o.connection.state;
     if (this.disposed || state.status !== 'connected') return this.result(0, 0, 'Not connected to a team server.');
     const { client, connection } = state;
-    if (explicit) {
-      await this.o.store.write((db) => db.run(`UPDATE sync_queue SET next_attempt_at = 0 WHERE status = 'pending' AND next_attempt_at > 0`));
+    let leased: boolean;
+    try {
+      if (explicit) {
+        await this.o.store.write((db) => db.run(`UPDATE sync_queue SET next_attempt_at = 0 WHERE status = 'pending' AND next_attempt_at > 0`));
+      }
+      leased = await this.lease.acquire();
+    } catch (err) {
+      // The database could not be written (held, locked, full): the timer must still come back.
+      this.failedRun(classifyFailure(err).message);
+      this.scheduleNext(this.o.settings(), this.o.leaseRetryMs ?? 10_000);
+      throw err;
     }
-    if (!(await this.lease.acquire())) {
+    if (!leased) {
       // Keep probing while offline: the other window's run may fail too, or finish long before ours would.
       if (this.offline.reason) this.offline.goOffline(client, this.offline.reason);
       // Otherwise come back: the other window may close mid-run, and then nobody else will.
@@ -242,6 +261,7 @@ export class SyncEngine implements Disposable {
     let pulled = 0;
     let changed = false;
     let error: string | undefined;
+    let notBeforeMs = 0;
     const renewal = this.lease.keepAlive((err) => this.o.logger.warn(`Renewing the sync lease failed: ${(err as Error).message}`));
     try {
       const push = await pushQueue({
@@ -259,6 +279,12 @@ export class SyncEngine implements Disposable {
       if (push.stopped) {
         error = push.stopped.message;
         if (push.stopped.kind === 'offline') this.offline.goOffline(client, push.stopped.message);
+        else {
+          this.failedRun(error);
+          // Refused as signed out while the connection still holds a session (a proxy's 401, say):
+          // nothing was charged, so the queue is still due; trying again at once would only spin.
+          notBeforeMs = settings.intervalSeconds * 1000;
+        }
       } else {
         const pull = await pullChanges({
           store: this.o.store,
@@ -274,24 +300,29 @@ export class SyncEngine implements Disposable {
         pulled = pull.applied;
         changed ||= pull.applied > 0;
         this.offline.backOnline();
-        this.lastRunError = undefined;
+        this.runError = undefined;
         await this.o.store.write((db) => queue.noteSyncCompleted(db, this.o.clock.now()));
       }
     } catch (err) {
       const failure = classifyFailure(err);
       error = failure.message;
-      this.lastRunError = failure.message;
       if (failure.kind === 'offline') this.offline.goOffline(client, failure.message);
-      else this.o.logger.warn(`Sync run failed: ${failure.message}`);
+      else this.failedRun(failure.message);
     } finally {
       renewal.dispose();
       await this.lease.release().catch((err: unknown) => this.o.logger.warn(`Releasing the sync lease failed: ${(err as Error).message}`));
       this.syncing = false;
       this.emitStatus();
       if (changed) this.dataEmitter.fire();
-      this.scheduleNext(settings);
+      this.scheduleNext(settings, notBeforeMs);
     }
     return this.result(synced, pulled, undefined, error);
+  }
+
+  private failedRun(message: string): void {
+    this.runError = { message, at: this.o.clock.now() };
+    this.o.logger.warn(`Sync run failed: ${message}`);
+    this.emitStatus();
   }
 
   private result(synced: number, pulled: number, skipped?: string, error?: string): SyncRunResult {

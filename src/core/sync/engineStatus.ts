@@ -7,6 +7,7 @@ export type SyncIndicator =
   | { state: 'offline'; reason: string }
   | { state: 'syncing' }
   | { state: 'failed'; count: number }
+  | { state: 'error'; reason: string }
   | { state: 'pending'; count: number }
   | { state: 'up-to-date' };
 
@@ -32,12 +33,21 @@ export interface SyncRunResult {
   error?: string;
 }
 
-export function indicatorFor(o: { connection: ConnectionState; syncing: boolean; offlineReason: string | undefined; stats: QueueStats }): SyncIndicator {
+export function indicatorFor(o: {
+  connection: ConnectionState;
+  syncing: boolean;
+  offlineReason: string | undefined;
+  /** Why the last run failed though the server answered (a pull refused, a bad reply, a full disk). */
+  runError: string | undefined;
+  stats: QueueStats;
+}): SyncIndicator {
   if (o.connection.status === 'disconnected') return { state: 'not-connected' };
   if (o.connection.status === 'signed-out') return { state: 'offline', reason: o.connection.reason };
   if (o.syncing) return { state: 'syncing' };
   if (o.offlineReason) return { state: 'offline', reason: o.offlineReason };
   if (o.stats.failed > 0) return { state: 'failed', count: o.stats.failed };
+  // Teammates' changes are not arriving: "up to date" would not be true, whatever the queue holds.
+  if (o.runError) return { state: 'error', reason: o.runError };
   // Changes another account made here are not this account's to send: they do not keep it "pending".
   if (o.stats.pending > o.stats.held) return { state: 'pending', count: o.stats.pending - o.stats.held };
   return { state: 'up-to-date' };

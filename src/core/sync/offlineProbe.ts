@@ -25,6 +25,8 @@ export class OfflineProbe {
   /** When it went offline (epoch ms). */
   since = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** The client the pending probe asks through. */
+  private probing: TrailBaseClient | undefined;
   private failures = 0;
 
   constructor(private readonly o: OfflineProbeOptions) {}
@@ -33,7 +35,10 @@ export class OfflineProbe {
     if (!this.reason) this.since = this.o.clock.now();
     this.reason = reason;
     this.o.onChange();
-    if (this.timer) return;
+    // A probe through a client the connection has since replaced would find itself unwanted and stop.
+    if (this.timer && this.probing === client) return;
+    clearTimeout(this.timer);
+    this.probing = client;
     const delay = Math.min(this.o.policy.capMs, this.o.policy.baseMs * 2 ** Math.min(this.failures, 20));
     this.timer = setTimeout(() => {
       this.timer = undefined;

@@ -73,6 +73,8 @@ function describe(i: SyncIndicator): { icon: string; words: string } {
       return { icon: '$(sync~spin)', words: 'Syncing' };
     case 'failed':
       return { icon: '$(warning)', words: `${i.count} failed` };
+    case 'error':
+      return { icon: '$(warning)', words: 'Sync error' };
     case 'pending':
       return { icon: '$(cloud-upload)', words: String(i.count) };
     case 'up-to-date':
@@ -86,6 +88,7 @@ function tooltipFor({ indicator, stats, unreadable }: SyncStatus): string {
     offline: `offline: ${indicator.state === 'offline' ? indicator.reason : ''}`,
     syncing: 'syncing now',
     failed: 'some changes were refused',
+    error: "the last sync failed, so teammates' changes may be missing",
     pending: 'changes waiting to be sent',
     'up-to-date': 'up to date',
   };

@@ -1,31 +1,12 @@
 import * as assert from 'assert';
 import { Emitter } from '../../../src/core/events';
-import { uuidToBase64 } from '../../../src/core/ids';
 import { silentLogger } from '../../../src/core/logger';
 import { createEntityRegistry } from '../../../src/core/models';
 import { SyncEngine } from '../../../src/core/sync/engine';
 import { SyncLease } from '../../../src/core/sync/lease';
 import { NetworkError } from '../../../src/core/trailbase';
-import { shareSession } from '../../../src/core/sync/sharing';
 import type { ConnectionState } from '../../../src/core/team/connection';
-import type { Store } from '../../../src/core/store';
-import { FakeClock, openStore, TEAM_ID, USER_ID } from './fixtures';
-
-/** Connected as USER_ID, through `client` (a stand-in: these tests never reach a server). */
-function connectedAs(clock: FakeClock, client: object): ConnectionState {
-  return { status: 'connected', connection: { serverUrl: 'http://127.0.0.1:1', userId: uuidToBase64(USER_ID), connectedAt: clock.now() }, client: client as never };
-}
-
-/** A completed focus session, shared with TEAM_ID: one queued operation. */
-async function shareOneSession(store: Store, clock: FakeClock, engine: SyncEngine): Promise<void> {
-  await store.write((db) =>
-    db.run(
-      `INSERT INTO sessions (id, kind, start_time, end_time, planned_duration_minutes, actual_duration_seconds, state, completed, created_at, last_modified)
-       VALUES ('s1', 'focus', '2026-03-02T08:00:00.000Z', '2026-03-02T08:25:00.000Z', 25, 1500, 'completed', 1, '2026-03-02T08:25:00.000Z', '2026-03-02T08:25:00.000Z')`,
-    ),
-  );
-  await shareSession({ store, clock, queue: () => engine.queue() }, { sessionId: 's1', teamId: TEAM_ID, userId: USER_ID });
-}
+import { connectedAs, FakeClock, openStore, shareOneSession } from './fixtures';
 
 describe('sync lease: one run at a time across windows', () => {
   it('of two windows (two Store instances on one file) asking at once, exactly one gets the lease, every round', async () => {

@@ -2,10 +2,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Clock } from '../../../src/core/clock';
-import { uuidv7 } from '../../../src/core/ids';
+import { uuidToBase64, uuidv7 } from '../../../src/core/ids';
 import { silentLogger } from '../../../src/core/logger';
 import { SharedSession, type SharedSessionRecord } from '../../../src/core/models';
 import { Store } from '../../../src/core/store';
+import type { SyncEngine } from '../../../src/core/sync/engine';
+import { shareSession } from '../../../src/core/sync/sharing';
+import type { ConnectionState } from '../../../src/core/team/connection';
 
 export function tempDbFile(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'focusflow-sync-')), 'focusflow.sqlite');
@@ -52,4 +55,20 @@ export function sharedSessionRecord(overrides: Partial<SharedSessionRecord> = {}
 
 export function sharedSession(overrides: Partial<SharedSessionRecord> = {}): SharedSession {
   return SharedSession.fromRecord(sharedSessionRecord(overrides));
+}
+
+/** Connected as USER_ID, through `client` (a stand-in: these tests never reach a server). */
+export function connectedAs(clock: Clock, client: object): ConnectionState {
+  return { status: 'connected', connection: { serverUrl: 'http://127.0.0.1:1', userId: uuidToBase64(USER_ID), connectedAt: clock.now() }, client: client as never };
+}
+
+/** A completed focus session, shared with TEAM_ID: one queued operation. */
+export async function shareOneSession(store: Store, clock: Clock, engine: SyncEngine): Promise<void> {
+  await store.write((db) =>
+    db.run(
+      `INSERT INTO sessions (id, kind, start_time, end_time, planned_duration_minutes, actual_duration_seconds, state, completed, created_at, last_modified)
+       VALUES ('s1', 'focus', '2026-03-02T08:00:00.000Z', '2026-03-02T08:25:00.000Z', 25, 1500, 'completed', 1, '2026-03-02T08:25:00.000Z', '2026-03-02T08:25:00.000Z')`,
+    ),
+  );
+  await shareSession({ store, clock, queue: () => engine.queue() }, { sessionId: 's1', teamId: TEAM_ID, userId: USER_ID });
 }
