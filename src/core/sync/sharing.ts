@@ -82,7 +82,7 @@ export async function shareSession(ctx: SharingContext, o: { sessionId: string; 
     const id = sharedSessionId(teamId, userId, row.id, Date.parse(row.start_time));
     const queue = ctx.queue();
     const existing = sharedSessionDefinition.load(db, id);
-    if (existing) return existing;
+    if (existing && isStandingShare(db, id)) return existing;
     // Shared again before its unshare went out: the re-share must be the later write, even in the same ms.
     const pendingDelete = queue.pendingFor(db, SharedSession.entityType, id);
     const unsharedAt = pendingDelete?.operation === 'delete' ? Date.parse(SharedSession.fromRecord(pendingDelete.payload).lastModified) : -Infinity;
@@ -147,8 +147,22 @@ export function shareableSessions(store: Store, o: { teamId: string; userId: str
         startTime: r.start_time,
         endTime: r.end_time,
         actualSeconds: r.actual_duration_seconds,
-        shared: db.get('SELECT 1 FROM shared_sessions WHERE id = ?', [sharedSessionId(teamId, userId, r.id, Date.parse(r.start_time))]) !== undefined,
+        shared: isStandingShare(db, sharedSessionId(teamId, userId, r.id, Date.parse(r.start_time))),
       })),
+  );
+}
+
+/**
+ * Whether the share stands: it went out, or will, or failed and waits for a retry. A failed share whose
+ * change the user cleared is on no server and nothing will send it: sharing it again must queue it anew.
+ */
+function isStandingShare(db: SqlDb, id: string): boolean {
+  return (
+    db.get(
+      `SELECT 1 FROM shared_sessions AS s WHERE s.id = ? AND (s.sync_status <> 'failed'
+         OR EXISTS (SELECT 1 FROM sync_queue AS q WHERE q.entity_type = ? AND q.entity_id = s.id))`,
+      [id, SharedSession.entityType],
+    ) !== undefined
   );
 }
 

@@ -7,7 +7,7 @@ import { silentLogger } from '../../../src/core/logger';
 import { createEntityRegistry } from '../../../src/core/models';
 import type { Store } from '../../../src/core/store';
 import { SyncQueue } from '../../../src/core/sync/queue';
-import { AutoShare, ShareError, shareSession, sharedSessionId, unshareSession, type SharingContext } from '../../../src/core/sync/sharing';
+import { AutoShare, ShareError, shareableSessions, shareSession, sharedSessionId, unshareSession, type SharingContext } from '../../../src/core/sync/sharing';
 import type { ConnectionState } from '../../../src/core/team/connection';
 import { FakeClock, openStore, TEAM_ID, USER_ID } from './fixtures';
 
@@ -93,6 +93,19 @@ describe('sharing sessions', () => {
     await unshareSession(sharing, shared.localId);
     assert.deepStrictEqual(counts(store), { shared: 0, queued: 0, ops: [] });
     await shareSession(sharing, { sessionId: 's1', teamId: TEAM_ID, userId: USER_ID });
+    assert.deepStrictEqual(counts(store), { shared: 1, queued: 1, ops: ['create'] });
+  });
+
+  it('shares again a session whose refused share the user cleared: it is offered, and queued anew', async () => {
+    await addSession(store, 's1');
+    await shareSession(sharing, { sessionId: 's1', teamId: TEAM_ID, userId: USER_ID });
+    const queue = sharing.queue();
+    await store.write((db) => queue.markFailed(db, queue.takeBatch(db, clock.now()), 'You are not allowed to do this.', { permanent: true }));
+    assert.strictEqual(shareableSessions(store, { teamId: TEAM_ID, userId: USER_ID })[0].shared, true, 'a failed share waiting for a retry stands');
+    await store.write((db) => queue.clearFailed(db));
+    assert.strictEqual(shareableSessions(store, { teamId: TEAM_ID, userId: USER_ID })[0].shared, false, 'offered again once cleared');
+    const again = await shareSession(sharing, { sessionId: 's1', teamId: TEAM_ID, userId: USER_ID });
+    assert.strictEqual(again.syncStatus, 'pending');
     assert.deepStrictEqual(counts(store), { shared: 1, queued: 1, ops: ['create'] });
   });
 
