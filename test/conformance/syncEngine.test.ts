@@ -359,6 +359,22 @@ describe('sync engine against the local TrailBase-compatible server', function (
     assert.strictEqual(a.engine.status().indicator.state, 'up-to-date', 'the probe saw the server back and a run sent the change');
   });
 
+  it('takes a gateway\'s 502 or 504 (the server restarting behind its proxy) as unreachable: nothing is charged', async () => {
+    const a = await on(alice.email, { probe: { baseMs: 100, capMs: 300 }, client: { retry: { retries: 0 } } });
+    const [s1] = await completedSessions(a.store, 1, Date.parse('2026-09-03T08:00:00.000Z'));
+    await shareSession(a.sharing, { sessionId: s1, teamId: team.id, userId: a.userId });
+    const retries = () => a.store.read((db) => db.get<{ retry_count: number }>('SELECT retry_count FROM sync_queue'))?.retry_count;
+    for (const status of [502, 504] as const) {
+      await server.setFaults({ errorRate: 1, errorStatus: status, paths: '^/api/(records|transaction)' });
+      await a.engine.sync('test', { explicit: true });
+      assert.strictEqual(a.engine.status().indicator.state, 'offline', `after a ${status}`);
+      assert.strictEqual(retries(), 0, `a ${status} is not an attempt`);
+    }
+    await server.clearFaults();
+    for (let i = 0; i < 100 && a.engine.status().indicator.state !== 'up-to-date'; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.strictEqual(a.engine.status().indicator.state, 'up-to-date', 'the probe saw the server back and a run sent the change');
+  });
+
   it('refuses a share into a team the user does not belong to at once, keeping the server\'s reason', async () => {
     const a = await on(alice.email);
     const carol = await userAccount(server, 'carol');

@@ -5,7 +5,8 @@
 export interface Faults {
   latencyMs?: number;
   errorRate?: number;
-  errorStatus?: 500 | 503;
+  /** 502 and 504 are what a reverse proxy in front of the server answers while it is down. */
+  errorStatus?: 500 | 502 | 503 | 504;
   rateLimit?: { every: number; retryAfterSeconds: number };
   dropBeforeCommit?: number;
   dropAfterCommit?: number;
@@ -25,7 +26,7 @@ export function validateFaults(v: unknown): Faults {
   const f = v as Faults;
   const share = (x: unknown): boolean => x === undefined || (typeof x === 'number' && x >= 0 && x <= 1);
   if (!share(f.errorRate) || !share(f.dropBeforeCommit) || !share(f.dropAfterCommit)) throw new Error('shares must be within 0..1');
-  if (f.errorStatus !== undefined && f.errorStatus !== 500 && f.errorStatus !== 503) throw new Error('errorStatus must be 500 or 503');
+  if (f.errorStatus !== undefined && ![500, 502, 503, 504].includes(f.errorStatus)) throw new Error('errorStatus must be 500, 502, 503 or 504');
   if (f.latencyMs !== undefined && !(typeof f.latencyMs === 'number' && f.latencyMs >= 0)) throw new Error('latencyMs must be >= 0');
   if (f.rateLimit !== undefined && !(Number.isInteger(f.rateLimit.every) && f.rateLimit.every >= 1)) throw new Error('rateLimit.every must be >= 1');
   if (f.paths !== undefined) new RegExp(f.paths);
@@ -77,7 +78,7 @@ export function faultsFromFlags(flag: (name: string) => string | undefined, has:
   return validateFaults({
     latencyMs: num('--latency-ms'),
     errorRate: num('--error-rate'),
-    errorStatus: num('--error-status') as 500 | 503 | undefined,
+    errorStatus: num('--error-status') as Faults['errorStatus'],
     rateLimit: every === undefined ? undefined : { every, retryAfterSeconds: num('--retry-after') ?? 1 },
     dropBeforeCommit: num('--drop-before-commit'),
     dropAfterCommit: num('--drop-after-commit'),

@@ -2,7 +2,8 @@ import { isClientError, type ClientError } from '../trailbase';
 
 /**
  * What a failed request means for the sync engine:
- * - `offline`: the server cannot be reached; nothing is charged, the engine waits for it to come back;
+ * - `offline`: the server cannot be reached (a 502 or 504 is a gateway saying so: a server restarting
+ *   behind its proxy); nothing is charged, the engine waits for it to come back;
  * - `signed-out`: the session is gone; nothing is charged, the user must sign in again;
  * - `permanent`: the server refused this change for good (validation, rules, missing record);
  * - `transient`: worth another attempt later (5xx, 429, a reply we could not read).
@@ -28,7 +29,7 @@ export function classifyFailure(err: unknown): Failure {
     case 'rate-limited':
       return { kind: 'transient', message, error: err, ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}) };
     case 'server':
-      return { kind: 'transient', message, error: err };
+      return { kind: err.status === 502 || err.status === 504 ? 'offline' : 'transient', message, error: err };
     case 'auth':
       return { kind: err.code === 'forbidden' ? 'permanent' : 'signed-out', message, error: err };
     case 'validation':
