@@ -43,14 +43,17 @@ function registerFunctions(db: Db): void {
   db.function('__tb_json_value', { deterministic: true }, (v: unknown) => (Buffer.isBuffer(v) ? toB64(v) : v as number | string | null));
 }
 
-/** TrailBase's own schema as of v0.33: `_user` (after its unverified_email migration). */
+/**
+ * TrailBase's own schema before its v0.33 migrations of `_user`: the table as its earlier versions left
+ * it (an unverified address still sat in `email`, with `verified` 0), and the migration history.
+ */
 const BASE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS _user (
   id                  BLOB PRIMARY KEY NOT NULL CHECK(is_uuid(id)) DEFAULT (uuid_v4()),
-  email               TEXT COLLATE NOCASE CHECK(is_email(email)),
-  unverified_email    TEXT COLLATE NOCASE CHECK(is_email(unverified_email)),
-  username            TEXT COLLATE NOCASE,
+  email               TEXT COLLATE NOCASE NOT NULL CHECK(is_email(email)),
   password_hash       TEXT,
+  verified            INTEGER DEFAULT FALSE NOT NULL,
+  username            TEXT COLLATE NOCASE,
   admin               INTEGER DEFAULT FALSE NOT NULL,
   totp_secret         TEXT,
   created             INTEGER DEFAULT (UNIXEPOCH()) NOT NULL,
@@ -60,7 +63,6 @@ CREATE TABLE IF NOT EXISTS _user (
   provider_avatar_url TEXT
 ) STRICT;
 CREATE UNIQUE INDEX IF NOT EXISTS __user__email_index ON _user (email);
-CREATE UNIQUE INDEX IF NOT EXISTS __user__unverified_email_index ON _user (unverified_email);
 CREATE TABLE IF NOT EXISTS _schema_history (
   version    INTEGER PRIMARY KEY NOT NULL,
   name       TEXT NOT NULL,
@@ -69,27 +71,71 @@ CREATE TABLE IF NOT EXISTS _schema_history (
 ) STRICT;
 `;
 
+/**
+ * TrailBase's own migrations of the main database that v0.33 still applies to a new server. TrailBase
+ * sorts them together with the depot's by version, so the kit's migrations run before these: the
+ * first rebuilds `_user` (a new table copied over, the old one dropped, with every trigger on it).
+ */
+const TRAILBASE_MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1785764695,
+    name: 'unverified_email',
+    sql: `
+      CREATE TABLE _user_rebuilt (
+        id                  BLOB PRIMARY KEY NOT NULL CHECK(is_uuid(id)) DEFAULT (uuid_v4()),
+        email               TEXT COLLATE NOCASE CHECK(is_email(email)),
+        unverified_email    TEXT COLLATE NOCASE CHECK(is_email(unverified_email)),
+        username            TEXT COLLATE NOCASE,
+        password_hash       TEXT,
+        admin               INTEGER DEFAULT FALSE NOT NULL,
+        totp_secret         TEXT,
+        created             INTEGER DEFAULT (UNIXEPOCH()) NOT NULL,
+        updated             INTEGER DEFAULT (UNIXEPOCH()) NOT NULL,
+        provider_id         INTEGER DEFAULT 0 NOT NULL,
+        provider_user_id    TEXT,
+        provider_avatar_url TEXT
+      ) STRICT;
+      INSERT INTO _user_rebuilt (id, email, unverified_email, username, password_hash, admin, totp_secret, created, updated,
+          provider_id, provider_user_id, provider_avatar_url)
+        SELECT id, iif(verified, email, NULL), iif(verified, NULL, email), username, password_hash, admin, totp_secret, created,
+          updated, provider_id, provider_user_id, provider_avatar_url FROM _user;
+      PRAGMA legacy_alter_table = ON;
+      DROP TABLE _user;
+      ALTER TABLE _user_rebuilt RENAME TO _user;
+      PRAGMA legacy_alter_table = OFF;
+      CREATE UNIQUE INDEX __user__email_index ON _user (email);
+    `,
+  },
+  { version: 1791097712, name: 'unique_unverified_email', sql: 'CREATE UNIQUE INDEX __user__unverified_email_index ON _user (unverified_email);' },
+];
+
 const MIGRATION_NAME = /^[UV](\d+)__(.+)\.sql$/;
 
-/** Applies TrailBase's base schema, then every not yet applied `U<ver>__<name>.sql` in version order. */
+/**
+ * Applies TrailBase's base schema, then every not yet applied migration, TrailBase's own and the
+ * depot's `U<ver>__<name>.sql`, in one version order. Returns the depot files it ran.
+ */
 export function migrate(db: Db, migrationsDir: string): string[] {
   db.exec(BASE_SCHEMA);
-  const files = readdirSync(migrationsDir)
+  const depot = readdirSync(migrationsDir)
     .map((f) => ({ f, m: MIGRATION_NAME.exec(f) }))
     .filter((x): x is { f: string; m: RegExpExecArray } => x.m !== null)
-    .sort((a, b) => Number(a.m[1]) - Number(b.m[1]));
+    .map(({ f, m }) => ({ version: Number(m[1]), name: m[2], file: f as string | undefined, sql: () => readFileSync(join(migrationsDir, f), 'utf8') }));
+  const own = TRAILBASE_MIGRATIONS.map((t) => ({ version: t.version, name: t.name, file: undefined, sql: () => t.sql }));
   const applied = new Set(db.prepare('SELECT version FROM _schema_history').pluck().all() as number[]);
+  // A data folder an earlier local server made already holds `_user` as these leave it.
+  const userColumns = db.prepare("SELECT name FROM pragma_table_info('_user')").pluck().all() as string[];
+  if (userColumns.includes('unverified_email')) for (const t of TRAILBASE_MIGRATIONS) applied.add(t.version);
   const ran: string[] = [];
-  for (const { f, m } of files) {
-    const version = Number(m[1]);
-    if (applied.has(version)) continue;
-    const sql = readFileSync(join(migrationsDir, f), 'utf8');
+  for (const migration of [...depot, ...own].sort((a, b) => a.version - b.version)) {
+    if (applied.has(migration.version)) continue;
+    const sql = migration.sql();
     db.transaction(() => {
       db.exec(sql);
       db.prepare('INSERT INTO _schema_history (version, name, applied_on, checksum) VALUES (?, ?, ?, ?)')
-        .run(version, m[2], new Date().toISOString(), createHash('sha256').update(sql).digest('hex'));
+        .run(migration.version, migration.name, new Date().toISOString(), createHash('sha256').update(sql).digest('hex'));
     })();
-    ran.push(f);
+    if (migration.file) ran.push(migration.file);
   }
   return ran;
 }
