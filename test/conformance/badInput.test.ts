@@ -88,12 +88,21 @@ describe('conformance: bad input', function () {
     assert.equal(del.status, 400);
   });
 
-  it('a PATCH that changes nothing is 400', async () => {
-    const id = String(await alice.client.records('shared_sessions').create(sessionRecord(team, alice, 5)));
-    const res = await raw(server, `/api/records/v1/shared_sessions/${id}`, {
-      method: 'PATCH', token: token(alice), headers: { 'content-type': 'application/json' }, body: '{}',
-    });
-    assert.equal(res.status, 400);
+  it('a PATCH the database refuses is an empty 500, as TrailBase maps every failed update; one naming another id is 400', async () => {
+    const api = alice.client.records('shared_sessions');
+    const id = String(await api.create(sessionRecord(team, alice, 5)));
+    const patch = (body: unknown) =>
+      raw(server, `/api/records/v1/shared_sessions/${id}`, {
+        method: 'PATCH', token: token(alice), headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+      });
+    for (const body of [{}, { planned_duration_minutes: 5000 }]) {
+      const res = await patch(body);
+      assert.deepEqual([res.status, await res.text()], [500, ''], JSON.stringify(body));
+    }
+    const other = sessionRecord(team, alice, 6).id;
+    assert.equal((await patch({ id: other, planned_duration_minutes: 30 })).status, 400);
+    const kept = (await api.read(id)) as { id: string; planned_duration_minutes: number };
+    assert.deepEqual([kept.id, kept.planned_duration_minutes], [id, 25], 'the record did not move or change');
   });
 
   it('a body over 10 MiB is 413 and the server keeps serving', async () => {

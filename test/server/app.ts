@@ -12,7 +12,7 @@ import { FaultInjector } from './faults';
 import { errorReply, json, jsonBody, jsonOrFormBody, readBody, send, text, type Reply, type Req } from './http';
 import { RecordApi } from './recordApi';
 import { listRecords, readRecord } from './recordsRead';
-import { createRecords, prepareDelete, prepareUpdate, runSingleChange } from './recordsWrite';
+import { createRecords, prepareDelete, prepareUpdate, runSingleChange, runUpdate } from './recordsWrite';
 import { SubscriptionManager } from './sse';
 import { JwtKeys } from './tokens';
 import { executeTransaction } from './transactions';
@@ -148,7 +148,7 @@ export class App {
     }
     if (req.method === 'GET') return json(readRecord(this.db, api, user, second, req.search));
     if (req.method === 'PATCH') {
-      runSingleChange(this.db, prepareUpdate(api, user, second, jsonOrFormBody(req)));
+      runUpdate(this.db, prepareUpdate(api, user, second, jsonOrFormBody(req)));
       return { status: 200, empty: true };
     }
     runSingleChange(this.db, prepareDelete(api, user, second));

@@ -112,9 +112,10 @@ export function prepareUpdate(api: RecordApi, user: User | undefined, id: string
   if (!schema.isTable) throw apiRequiresTable();
   const pk = primaryKeyToValue(schema, id);
   const values = recordToParams(schema, asRecord(value, 'Expected single record'));
+  // A body may repeat the record's id, not name another one (TrailBase: "Invalid Parameters").
+  const bodyPk = values.get(schema.pk);
+  if (bodyPk !== undefined && !sameKey(bodyPk, pk)) throw badRequest('Invalid Parameters');
   api.checkAccess('UPDATE', user, pk, values);
-  // An empty SET renders invalid SQL in TrailBase too, which SQLite rejects.
-  if (values.size === 0) throw badRequest('rejected');
   const params: Record<string, SqlValue> = { __pk_value: pk };
   for (const [c, v] of values) params[c.placeholder] = v;
   const sets = [...values.keys()].map((c) => `"${c.name}" = :${c.placeholder}`).join(', ');
@@ -134,6 +135,18 @@ export function runChange(db: Db, w: PreparedWrite): void {
   if (!statement(db, w.sql).get(w.params)) throw new NoRowsError('Query returned no rows');
 }
 
+/**
+ * Runs a PATCH's UPDATE. TrailBase answers any failure of the update itself (a CHECK, a trigger's
+ * abort, no such row, nothing to set) with an empty 500, unlike creates and deletes.
+ */
+export function runUpdate(db: Db, w: PreparedWrite): void {
+  try {
+    runChange(db, w);
+  } catch {
+    throw internal();
+  }
+}
+
 export function runSingleChange(db: Db, w: PreparedWrite): void {
   try {
     runChange(db, w);
@@ -141,4 +154,8 @@ export function runSingleChange(db: Db, w: PreparedWrite): void {
     if (err instanceof NoRowsError) throw recordNotFound();
     throw sqliteToHttp(err);
   }
+}
+
+function sameKey(a: SqlValue, b: SqlValue): boolean {
+  return Buffer.isBuffer(a) && Buffer.isBuffer(b) ? a.equals(b) : a === b;
 }

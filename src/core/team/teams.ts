@@ -230,7 +230,6 @@ export class TeamService {
     try {
       await client.records('members', z.unknown()).update(member.id, { role: remoteRoles[newRole] });
     } catch (err) {
-      if (isBadRequest(err)) throw lastOwner(name, true, teamId);
       throw refusal(
         err,
         `Your role in "${name}" does not allow this change. Owners change any role; admins change members' and admins' roles but cannot make anyone owner or change an owner. Ask an owner.`,
