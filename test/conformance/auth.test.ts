@@ -92,6 +92,23 @@ describe('conformance: auth v1', function () {
     await assert.rejects(client.login(email, PASSWORD), (e: unknown) => e instanceof FetchError && e.status === 429);
   });
 
+  it('answers 401 and 429 with no body, and counts failures only against an account that exists', async () => {
+    const email = uniqueEmail('empty-bodies');
+    await server.createVerifiedUser(email, PASSWORD);
+    const login = (address: string, password: string) =>
+      fetch(`${server.url}/api/auth/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: address, password }) });
+    const nobody = uniqueEmail('nobody');
+    const unknown: number[] = [];
+    for (let i = 0; i < 5; i++) unknown.push((await login(nobody, 'wrong-password')).status);
+    assert.deepEqual(unknown, [401, 401, 401, 401, 401], 'no account, nothing to throttle');
+    const known: [number, string][] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await login(email, 'wrong-password');
+      known.push([res.status, await res.text()]);
+    }
+    assert.deepEqual(known, [[401, ''], [401, ''], [401, ''], [429, '']]);
+  });
+
   it('refresh mints a new auth token and keeps the same refresh token', async () => {
     const u = await signedInUser(server, 'refresh');
     const before = u.client.tokens();

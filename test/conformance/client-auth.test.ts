@@ -56,7 +56,7 @@ describe('TrailBase client: sign-in against the local server', function () {
       assert.ok(message.includes(email));
       const err = await client.login(email, PASSWORD).catch((e: unknown) => e);
       assert.ok(err instanceof AuthError && err.code === 'invalid-credentials', String(err));
-      assert.match(err.message, /not verified yet\. Open the verification link/);
+      assert.match(err.message, /the email or password is wrong, or .* is not verified yet\. Check both, or open the verification link/);
     } finally {
       await unverified.stop();
     }

@@ -5,7 +5,7 @@ import { HttpError } from './errors';
 import { empty, json, jsonBody, jsonOrFormBody, text, type Reply, type Req } from './http';
 import type { User } from './recordApi';
 import { newClaims, type JwtKeys } from './tokens';
-import { fromB64 } from './uuid';
+import { fromB64, toB64 } from './uuid';
 import { checkPassword, type UserRow, type Users } from './users';
 
 export interface AuthOptions {
@@ -61,15 +61,18 @@ export class AuthApi {
     const identifier = str(body.email_or_username ?? body.email ?? body.username);
     const password = str(body.password);
     if (!identifier || !password) throw new HttpError(400, 'Missing credentials');
+    // TrailBase counts failed logins per existing account, and answers 401 and 429 with no body: a
+    // client cannot tell a wrong password from an unverified address.
     const now = Date.now();
-    const recent = (this.failures.get(identifier.toLowerCase()) ?? []).filter((t) => t > now - 60_000);
-    if (recent.length >= 3) throw new HttpError(429, 'Too many failed login attempts');
     const user = this.users.byLogin(identifier);
-    if (!user || !checkPassword(password, user.password_hash)) {
-      this.failures.set(identifier.toLowerCase(), [...recent, now]);
-      throw new HttpError(401, 'Invalid user or password');
+    const account = user ? toB64(user.id) : undefined;
+    const recent = ((account && this.failures.get(account)) || []).filter((t) => t > now - 60_000);
+    if (recent.length >= 3) throw new HttpError(429);
+    if (!user || !account || !checkPassword(password, user.password_hash)) {
+      if (account) this.failures.set(account, [...recent, now]);
+      throw new HttpError(401);
     }
-    if (user.email === null) throw new HttpError(401, 'Email not verified');
+    if (user.email === null) throw new HttpError(401);
     return json({ ...this.mint(user), refresh_token: this.users.newSession(user.id) });
   }
 

@@ -143,13 +143,7 @@ export class TrailBaseClient {
         return { authToken: t.auth_token, refreshToken: t.refresh_token, ...(t.csrf_token ? { csrfToken: t.csrf_token } : {}) };
       },
       onError: (reply) => {
-        if (reply.status === 401 && /not verified/i.test(reply.text)) {
-          return new AuthError(
-            'invalid-credentials',
-            `${email} is not verified yet. Open the verification link sent to ${email} (ask to have it sent again if it expired), then sign in.`,
-            { status: 401, reason: reply.text },
-          );
-        }
+        // TrailBase answers a wrong password and an unverified address alike: an empty 401.
         if (reply.status === 401) {
           return new AuthError(
             'invalid-credentials',
