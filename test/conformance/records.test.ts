@@ -112,6 +112,7 @@ describe('conformance: record APIs with the official client', function () {
       assert.equal(await count([{ column: 'completed', op: 'notEqual', value: '1' }]), 15);
       assert.equal(await count([{ column: 'completed', value: '1' }]), 15);
       assert.equal(await count([{ column: 'local_session_id', op: 'like', value: 'local-2%' }]), 11);
+      assert.equal(await count([{ column: 'local_session_id', op: 'like', value: 'LOCAL-2%' }]), 0, 'TrailBase turns case_sensitive_like on');
       assert.equal(await count([{ or: [{ column: 'planned_duration_minutes', value: '10' }, { column: 'planned_duration_minutes', value: '39' }] }]), 2);
       assert.equal(await count([{ and: [{ column: 'completed', value: '1' }, { or: [{ column: 'planned_duration_minutes', value: '10' }, { column: 'planned_duration_minutes', value: '11' }] }] }]), 1);
       const nulls = await raw(server, `/api/records/v1/shared_sessions?filter[team]=${encodeURIComponent(team.id)}&filter[end_time][$is]=NULL&count=true`, { token: token(alice) });

@@ -16,6 +16,7 @@ export function openDatabase(dataDir: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  db.pragma('case_sensitive_like = ON');
   registerFunctions(db);
   return db;
 }
