@@ -5,7 +5,7 @@ import { systemClock } from './core/clock';
 import { ActivityBeacon } from './core/focus/activityBeacon';
 import { FocusService } from './core/focus/focusService';
 import { Store, StoreError } from './core/store';
-import { ConnectionService } from './core/team/connection';
+import { ConnectionService, type ConnectionState } from './core/team/connection';
 import { TrailBaseClient } from './core/trailbase';
 import { type Feedback, showErrorWithLog } from './ui/commandErrors';
 import { ActivityTracker } from './ui/focus/activity';
@@ -33,7 +33,7 @@ export interface FocusFlowApi {
   /** The status bar item's text, undefined while hidden: VS Code offers no API to read status bar items. */
   statusBarText(): string | undefined;
   /** Whether the team connection is restored and signed in; never exposes the tokens themselves. */
-  connectionStatus(): 'disconnected' | 'connected' | 'signed-out' | 'unavailable';
+  connectionStatus(): ConnectionState['status'] | 'unavailable';
   /** The sync indicator's text (undefined while hidden) and every text it showed, oldest first. */
   syncIndicator(): { text: string | undefined; history: readonly string[] } | undefined;
   /** The Team view's rows and context keys: VS Code offers no API to read a tree view. */

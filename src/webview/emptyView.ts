@@ -16,6 +16,11 @@ const texts: Record<EmptyReason, EmptyText> = {
       { label: 'Create Account', command: 'focusflow.createAccount' },
     ],
   },
+  restoring: {
+    title: 'Signing back in…',
+    body: 'FocusFlow is reading your stored sign-in to the team server. Your team appears in a moment.',
+    actions: [],
+  },
   'signed-out': {
     title: 'Sign in again',
     body: 'Your session with the team server ended. Sign in to see your team again; nothing was lost.',

@@ -6,7 +6,7 @@ import type { RangeDays, TeamActivity } from '../core/activity/types';
  */
 
 /** Why there is nothing to chart, so the empty state can offer the next step. */
-export type EmptyReason = 'disconnected' | 'signed-out' | 'no-team';
+export type EmptyReason = 'disconnected' | 'restoring' | 'signed-out' | 'no-team';
 
 export type HostMessage =
   | { type: 'activity'; activity: TeamActivity; /** The signed-in user, marked "you". */ me: string | null }

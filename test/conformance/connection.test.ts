@@ -53,6 +53,30 @@ describe('team connection (against the local TrailBase-compatible server)', func
     }
   });
 
+  it('says it is restoring while the stored sign-in is read, and signed out with the next step when it cannot be read', async () => {
+    const email = uniqueEmail('restoring');
+    await server.createVerifiedUser(email, PASSWORD);
+    const { store } = await Store.open({ file: tempDbFile(), logger: silentLogger });
+    try {
+      const tokens = new MemoryTokenStore();
+      await service(store, tokens).connect(server.url, email, PASSWORD);
+      const seen: string[] = [];
+      const again = service(store, tokens);
+      again.onDidChange((s) => seen.push(s.status));
+      assert.strictEqual((await again.restore()).status, 'connected');
+      assert.deepStrictEqual(seen, ['restoring', 'connected']);
+
+      const unreadable = Object.assign(new MemoryTokenStore(), {
+        load: () => Promise.reject(new Error('the keychain is locked')),
+      });
+      const failed = await service(store, unreadable).restore();
+      assert.strictEqual(failed.status, 'signed-out');
+      assert.match(failed.status === 'signed-out' ? failed.reason : '', /could not read your stored sign-in .*the keychain is locked.*Connect to Team Server/);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses a wrong password with a message that says what to check, and stores nothing', async () => {
     const email = uniqueEmail('wrong');
     await server.createVerifiedUser(email, PASSWORD);

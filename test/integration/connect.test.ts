@@ -90,10 +90,20 @@ describe('team connection in a real VS Code host', function () {
         assert.ok(!logText.includes(secret), `the ${name} is in a log file`);
       }
 
-      // A restart: the extension goes down and comes back with the same secrets, and signs in with no prompt.
+      // A restart: the extension goes down and comes back with the same secrets, and signs in with no
+      // prompt. While the keychain takes its time, the Team view says so instead of offering to connect.
       await extensionModule.deactivate();
+      let answerReads = () => {};
+      secrets.slowReads = new Promise((resolve) => (answerReads = resolve));
       api = await extensionModule.activate(context);
+      await waitFor('the restore to begin', () => api.connectionStatus() === 'restoring');
+      const keys = () => api.teamView()?.contextKeys() ?? {};
+      await waitFor('the restoring keys', () => keys()['focusflow.restoring'] === true);
+      assert.strictEqual(keys()['focusflow.connected'], false);
+      secrets.slowReads = undefined;
+      answerReads();
       await waitFor('the connection to be restored', () => api.connectionStatus() === 'connected');
+      assert.strictEqual(keys()['focusflow.restoring'], false);
 
       const disconnected = await vscode.commands.executeCommand<{ disconnected: boolean }>('focusflow.disconnectTeam', { force: true });
       assert.strictEqual(disconnected?.disconnected, true);

@@ -119,10 +119,13 @@ export function repoPath(...segments: string[]): string {
  */
 export class MemorySecretStorage implements vscode.SecretStorage {
   readonly values = new Map<string, string>();
+  /** While set, reads wait for it: a keychain that is slow to answer. */
+  slowReads: Promise<void> | undefined;
   private readonly changed = new vscode.EventEmitter<vscode.SecretStorageChangeEvent>();
   readonly onDidChange = this.changed.event;
 
   async get(key: string): Promise<string | undefined> {
+    await this.slowReads;
     return this.values.get(key);
   }
 

@@ -53,7 +53,7 @@ describe('Team view in a real VS Code host', function () {
 
   it('not connected: only the Connect welcome applies, and the view is empty', async () => {
     await waitFor('the connection keys', () => keys()['focusflow.connected'] === false);
-    assert.deepStrictEqual(keys(), { 'focusflow.connected': false, 'focusflow.hasTeam': false, 'focusflow.canManageTeam': false });
+    assert.deepStrictEqual(keys(), { 'focusflow.connected': false, 'focusflow.restoring': false, 'focusflow.hasTeam': false, 'focusflow.canManageTeam': false });
     assert.deepStrictEqual(items(), []);
   });
 
@@ -62,13 +62,13 @@ describe('Team view in a real VS Code host', function () {
     await server.createVerifiedUser(alice, PASSWORD);
     await command('focusflow.connectTeam', { serverUrl: server.url, credentials: { email: alice, password: PASSWORD } });
     await waitFor('connected keys', () => keys()['focusflow.connected'] === true);
-    assert.deepStrictEqual(keys(), { 'focusflow.connected': true, 'focusflow.hasTeam': false, 'focusflow.canManageTeam': false });
+    assert.deepStrictEqual(keys(), { 'focusflow.connected': true, 'focusflow.restoring': false, 'focusflow.hasTeam': false, 'focusflow.canManageTeam': false });
     assert.deepStrictEqual(items(), []);
 
     const team = await command<TeamSummary>('focusflow.createTeam', { name: HOSTILE });
     assert.ok(team, 'createTeam resolved to the team');
     assert.strictEqual(team.role, 'Owner');
-    assert.deepStrictEqual(keys(), { 'focusflow.connected': true, 'focusflow.hasTeam': true, 'focusflow.canManageTeam': true });
+    assert.deepStrictEqual(keys(), { 'focusflow.connected': true, 'focusflow.restoring': false, 'focusflow.hasTeam': true, 'focusflow.canManageTeam': true });
     const [teamItem] = items();
     assert.strictEqual(teamItem.label, HOSTILE, 'the name is the label text, as typed');
     assert.strictEqual(teamItem.contextValue, 'team.owner.manageable.active');
@@ -115,7 +115,7 @@ describe('Team view in a real VS Code host', function () {
     const code = (await bob.records('teams', z.object({ invite_code: z.string() })).read(created)).invite_code;
     const joined = await command<TeamSummary>('focusflow.joinTeam', { inviteCode: code });
     assert.strictEqual(joined?.role, 'Member');
-    assert.deepStrictEqual(keys(), { 'focusflow.connected': true, 'focusflow.hasTeam': true, 'focusflow.canManageTeam': false });
+    assert.deepStrictEqual(keys(), { 'focusflow.connected': true, 'focusflow.restoring': false, 'focusflow.hasTeam': true, 'focusflow.canManageTeam': false });
 
     const [active, other] = items();
     assert.strictEqual(active.label, "Bob's team");
@@ -138,7 +138,7 @@ describe('Team view in a real VS Code host', function () {
 
   it('disconnecting brings the Connect welcome back', async () => {
     await command('focusflow.disconnectTeam', { force: true });
-    assert.deepStrictEqual(keys(), { 'focusflow.connected': false, 'focusflow.hasTeam': false, 'focusflow.canManageTeam': false });
+    assert.deepStrictEqual(keys(), { 'focusflow.connected': false, 'focusflow.restoring': false, 'focusflow.hasTeam': false, 'focusflow.canManageTeam': false });
     assert.deepStrictEqual(items(), []);
   });
 });

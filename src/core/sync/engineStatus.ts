@@ -41,7 +41,8 @@ export function indicatorFor(o: {
   runError: string | undefined;
   stats: QueueStats;
 }): SyncIndicator {
-  if (o.connection.status === 'disconnected') return { state: 'not-connected' };
+  // Signing back in at start lasts a moment: no sync state to tell yet.
+  if (o.connection.status === 'disconnected' || o.connection.status === 'restoring') return { state: 'not-connected' };
   if (o.connection.status === 'signed-out') return { state: 'offline', reason: o.connection.reason };
   if (o.syncing) return { state: 'syncing' };
   if (o.offlineReason) return { state: 'offline', reason: o.offlineReason };

@@ -16,6 +16,8 @@ export interface Connection {
 
 export type ConnectionState =
   | { status: 'disconnected' }
+  /** Signing back in from stored tokens at start (reading the keychain can take a while): not a sign-out. */
+  | { status: 'restoring'; serverUrl: string }
   | { status: 'connected'; connection: Connection; client: TrailBaseClient }
   /** The row is there but the session is gone (refresh refused, secrets lost): sign in again. */
   | { status: 'signed-out'; serverUrl: string; email?: string; reason: string };
@@ -79,8 +81,19 @@ export class ConnectionService {
   private async restoreAs(generation: number): Promise<ConnectionState> {
     const row = this.readRow();
     if (!row) return this.set({ status: 'disconnected' });
+    if (this.current.status !== 'connected') this.set({ status: 'restoring', serverUrl: row.server_url });
     const client = this.o.createClient(row.server_url);
-    const auth = await client.restore();
+    let auth: AuthState | undefined;
+    try {
+      auth = await client.restore();
+    } catch (err) {
+      if (generation !== this.generation) throw err;
+      return this.set({
+        status: 'signed-out',
+        serverUrl: row.server_url,
+        reason: `FocusFlow could not read your stored sign-in for ${hostOf(row.server_url)} (${(err as Error).message}). Run "FocusFlow: Connect to Team Server" to sign in again.`,
+      });
+    }
     if (generation !== this.generation) {
       // Overtaken: a newer restore answers for this one too; after a connect or disconnect, its outcome stands.
       const newer = this.latestRestore;

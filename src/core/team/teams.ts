@@ -311,6 +311,7 @@ export class TeamService {
     const s = this.o.connection.state;
     if (s.status === 'connected') return { client: s.client, me: toLocalId(s.connection.userId) };
     if (s.status === 'signed-out') throw new TeamError('not-connected', s.reason);
+    if (s.status === 'restoring') throw new TeamError('not-connected', 'FocusFlow is still signing back in to your team server. Try again in a moment.');
     throw new TeamError('not-connected', 'Connect to your team server first (FocusFlow: Connect to Team Server).');
   }
 

@@ -11,6 +11,8 @@ export function activityMessage(store: Store, connection: ConnectionState, range
   switch (connection.status) {
     case 'disconnected':
       return { type: 'empty', reason: 'disconnected', rangeDays };
+    case 'restoring':
+      return { type: 'empty', reason: 'restoring', rangeDays };
     case 'signed-out':
       return { type: 'empty', reason: 'signed-out', rangeDays, detail: connection.reason };
     case 'connected': {

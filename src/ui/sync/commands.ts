@@ -80,6 +80,7 @@ export function registerSyncCommands(d: SyncCommandDeps): vscode.Disposable {
 /** Picking a session in the picker is the user's explicit consent; callers passing args give their own. */
 async function share(d: SyncCommandDeps, arg: Record<string, unknown> | undefined): Promise<string | undefined> {
   const state = d.connection.state;
+  if (state.status === 'restoring') throw new ShareError('not-connected', 'FocusFlow is still signing back in to your team server. Try again in a moment.');
   if (state.status !== 'connected') throw new ShareError('not-connected', 'Sharing needs a team server. Connect to one first.');
   const teamId = typeof arg?.teamId === 'string' ? arg.teamId : state.connection.teamId;
   if (!teamId) throw new ShareError('no-team', 'Create or join a team first, then share your sessions with it.');

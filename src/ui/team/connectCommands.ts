@@ -92,7 +92,7 @@ async function askForAccount(
   confirmPassword = false,
 ): Promise<{ serverUrl: string; email: string; password: string } | undefined> {
   const state = connections.state;
-  const known = state.status === 'connected' ? state.connection.serverUrl : state.status === 'signed-out' ? state.serverUrl : undefined;
+  const known = state.status === 'connected' ? state.connection.serverUrl : state.status === 'disconnected' ? undefined : state.serverUrl;
   const serverUrl =
     arg?.serverUrl ??
     (await vscode.window.showInputBox({

@@ -65,7 +65,8 @@ export function registerTeam(d: TeamDeps): TeamRegistration {
   const keys = new TeamContextKeys();
   const refresh = () => {
     tree.refresh();
-    keys.update({ connected: d.connection.state.status === 'connected', teams: teams.teams() });
+    const { status } = d.connection.state;
+    keys.update({ connected: status === 'connected', restoring: status === 'restoring', teams: teams.teams() });
   };
   const publishCurrent = () => void presence.publish(presenceOf(d.focus.current()));
   const fillEmails = () =>

@@ -8,9 +8,10 @@ import type { TeamSummary } from '../../core/team/teams';
 export class TeamContextKeys {
   private readonly values = new Map<string, boolean>();
 
-  update(o: { connected: boolean; teams: readonly TeamSummary[] }): void {
+  update(o: { connected: boolean; restoring: boolean; teams: readonly TeamSummary[] }): void {
     const active = o.teams.find((t) => t.active);
     this.set('focusflow.connected', o.connected);
+    this.set('focusflow.restoring', o.restoring);
     this.set('focusflow.hasTeam', o.connected && o.teams.length > 0);
     this.set('focusflow.canManageTeam', o.connected && (active?.role === 'Owner' || active?.role === 'Admin'));
   }
