@@ -7,6 +7,7 @@ import { ShareError, shareSession, shareableSessions, type SharingContext } from
 import type { ConnectionService } from '../../core/team/connection';
 import type { Store } from '../../core/store';
 import { type Feedback, guarded } from '../commandErrors';
+import { shown } from '../shown';
 import { heldText, unreadableText } from './statusBar';
 
 export const syncCommandIds = [
@@ -36,13 +37,18 @@ export function registerSyncCommands(d: SyncCommandDeps): vscode.Disposable {
       run(async () => {
         const result = await d.engine.sync('requested', { explicit: true });
         const why = result.skipped ?? result.error;
-        if (why && !isArgs(arg)) void vscode.window.showWarningMessage(`FocusFlow sync: ${why}`);
+        if (why && !isArgs(arg)) {
+          const signIn = signInStep(d.connection);
+          void vscode.window.showWarningMessage(`FocusFlow sync: ${why}`, ...(signIn ? [signIn.label] : [])).then((picked) => {
+            if (picked && signIn) void vscode.commands.executeCommand(signIn.command);
+          });
+        }
         return { synced: result.synced, failed: result.failed, pending: result.pending };
       }),
     'focusflow.getSyncStatus': (arg) =>
       run<QueueStats & Pick<SyncStatus, 'unreadable'>>(async () => {
         const { stats, unreadable } = d.engine.status();
-        if (!isArgs(arg)) void showStatusPick(d.engine, stats, unreadable);
+        if (!isArgs(arg)) void showStatusPick(d.engine, signInStep(d.connection), stats, unreadable);
         return unreadable ? { ...stats, unreadable } : stats;
       }),
     'focusflow.retryFailedSyncs': () => run(() => d.engine.retryFailed()),
@@ -105,7 +111,7 @@ async function pickSession(store: Store, teamId: string, userId: string, team: s
     id: s.id,
   }));
   const picked = await vscode.window.showQuickPick(items, {
-    title: `FocusFlow: Share a Focus Session with ${team}`,
+    title: `FocusFlow: Share a Focus Session with ${shown(team)}`,
     placeHolder: 'Teammates will see when it started and ended and how long you focused (not its label).',
   });
   return picked?.id;
@@ -115,10 +121,24 @@ function teamName(store: Store, teamId: string): string {
   return store.read((db) => db.get<{ name: string }>('SELECT name FROM teams WHERE id = ?', [toLocalId(teamId)])?.name) ?? 'your team';
 }
 
-async function showStatusPick(engine: SyncEngine, stats: QueueStats, unreadable: SyncStatus['unreadable']): Promise<void> {
+/** What to do when sync cannot run for want of a session: connect, or sign in again. */
+function signInStep(connection: ConnectionService): { label: string; command: string } | undefined {
+  const { status } = connection.state;
+  if (status === 'disconnected') return { label: 'Connect to Team Server…', command: 'focusflow.connectTeam' };
+  if (status === 'signed-out') return { label: 'Sign In Again…', command: 'focusflow.connectTeam' };
+  return undefined;
+}
+
+async function showStatusPick(
+  engine: SyncEngine,
+  signIn: { label: string; command: string } | undefined,
+  stats: QueueStats,
+  unreadable: SyncStatus['unreadable'],
+): Promise<void> {
   const failed = engine.failedOperations();
   type Item = vscode.QuickPickItem & { command?: string };
   const items: Item[] = [
+    ...(signIn ? [{ label: `$(account) ${signIn.label}`, command: signIn.command }] : []),
     { label: '$(sync) Sync Now', description: `${stats.pending} pending`, command: 'focusflow.syncNow' },
     ...(failed.length > 0
       ? [
@@ -128,7 +148,7 @@ async function showStatusPick(engine: SyncEngine, stats: QueueStats, unreadable:
           ...failed.map((op) => ({
             label: `$(warning) ${op.operation} ${op.entityType.replace('_', ' ')}`,
             description: `${op.retryCount} attempt${op.retryCount === 1 ? '' : 's'}`,
-            detail: op.lastError ?? 'no reason given',
+            detail: shown(op.lastError ?? 'no reason given'),
           })),
         ]
       : []),
@@ -138,7 +158,7 @@ async function showStatusPick(engine: SyncEngine, stats: QueueStats, unreadable:
   const last = stats.lastSyncAt === undefined ? 'never synced' : `last sync ${new Date(stats.lastSyncAt).toLocaleString()}`;
   const picked = await vscode.window.showQuickPick(items, {
     title: `FocusFlow Sync: ${stats.pending} pending, ${stats.failed} failed, ${last}`,
-    placeHolder: stats.lastError ? `Last error: ${stats.lastError}` : 'Choose an action',
+    placeHolder: stats.lastError ? `Last error: ${shown(stats.lastError)}` : 'Choose an action',
   });
   if (picked?.command) await vscode.commands.executeCommand(picked.command);
 }

@@ -4,6 +4,7 @@ import { TeamError, type TeamErrorCode } from '../../core/team/teamErrors';
 import { assignableRoles } from '../../core/team/teamTree';
 import type { MemberTarget, TeamService, TeamSummary } from '../../core/team/teams';
 import { type Feedback, guarded } from '../commandErrors';
+import { shown } from '../shown';
 
 export const teamCommandIds = [
   'focusflow.createTeam',
@@ -174,15 +175,6 @@ function confirmed(arg: unknown): boolean {
 
 function nameOf(teams: TeamService, teamId: string): string {
   return teams.teams().find((t) => t.id === teamId)?.name ?? 'the team';
-}
-
-/**
- * Names and invite codes come from other people (an admin can set any code the server's length check
- * allows). Notifications render `[text](link)` as a link and quick picks render
- * `$(name)` as an icon; a zero-width space between the characters shows the same text without either.
- */
-function shown(text: string): string {
-  return text.replace(/\]\(/g, ']\u200b(').replace(/\$\(/g, '$\u200b(');
 }
 
 function offerCopy(message: string, inviteCode: string): void {
