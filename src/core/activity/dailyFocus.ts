@@ -32,6 +32,7 @@ const perStartDaySql = `
     total(CASE WHEN coalesce(s.end_time, s.start_time) <= d.day_end THEN s.actual_duration_seconds END) AS seconds
   FROM users u CROSS JOIN days d CROSS JOIN shared_sessions s
   WHERE s.team_id = :team AND s.user_id = u.user_id AND s.start_time >= d.day_start AND s.start_time < d.day_end
+    AND s.sync_status IS NOT 'failed'
   GROUP BY s.user_id, d.i`;
 
 // The few sessions that cross a local midnight, split in code below.
@@ -41,6 +42,7 @@ const crossingSql = `
     s.actual_duration_seconds AS seconds
   FROM users u CROSS JOIN days d CROSS JOIN shared_sessions s
   WHERE s.team_id = :team AND s.user_id = u.user_id AND s.start_time >= d.day_start AND s.start_time < d.day_end
+    AND s.sync_status IS NOT 'failed'
     AND s.end_time > d.day_end AND s.actual_duration_seconds > 0`;
 
 interface StartDayRow {

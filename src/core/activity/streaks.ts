@@ -23,10 +23,10 @@ const latestGapSql = `
   FROM users u CROSS JOIN days d
   WHERE NOT EXISTS (SELECT 1 FROM shared_sessions s
       WHERE s.team_id = :team AND s.user_id = u.user_id AND s.start_time >= d.day_start AND s.start_time < d.day_end
-        AND s.actual_duration_seconds > 0)
+        AND s.actual_duration_seconds > 0 AND s.sync_status IS NOT 'failed')
     AND NOT EXISTS (SELECT 1 FROM shared_sessions s
       WHERE s.team_id = :team AND s.user_id = u.user_id AND s.start_time >= d.spill_from AND s.start_time < d.day_start
-        AND s.end_time > d.day_start AND s.actual_duration_seconds > 0)
+        AND s.end_time > d.day_start AND s.actual_duration_seconds > 0 AND s.sync_status IS NOT 'failed')
   GROUP BY u.user_id`;
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -20,7 +20,7 @@ const membersSql = `
     CASE min(CASE m.role WHEN 'Owner' THEN 0 WHEN 'Admin' THEN 1 ELSE 2 END)
       WHEN 0 THEN 'Owner' WHEN 1 THEN 'Admin' ELSE 'Member' END AS role,
     (SELECT coalesce(s.end_time, s.start_time) FROM shared_sessions s
-      WHERE s.team_id = m.team_id AND s.user_id = m.user_id
+      WHERE s.team_id = m.team_id AND s.user_id = m.user_id AND s.sync_status IS NOT 'failed'
       ORDER BY s.start_time DESC, s.end_time DESC LIMIT 1) AS last_active
   FROM members m JOIN teams t ON t.id = m.team_id
   WHERE m.team_id = :team
@@ -32,7 +32,8 @@ const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 /**
  * The team's focus over the last `rangeDays` local days (today included) from the local copy the sync
  * engine keeps: totals, each current member's share and streak, and the daily series of the chart.
- * Sessions of people no longer in the team, and of other teams, are left out.
+ * Sessions of people no longer in the team, of other teams, and shares the server refused (the team
+ * never saw them) are left out.
  */
 export function getTeamActivity(db: SqlDb, query: TeamActivityQuery): TeamActivity {
   const timeZone = query.timeZone ?? defaultTimeZone();

@@ -97,8 +97,9 @@ export function teamNodes(db: SqlDb, viewer: TeamViewer): TeamNode[] {
 export function memberNodes(db: SqlDb, viewer: TeamViewer, team: TeamNode, focusingUntil?: (userId: string) => number | undefined): MemberNode[] {
   const rows = db.all<{ id: string; user_id: string; email: string | null; role: MemberRole; last_active: string | null; sessions: number }>(
     `SELECT m.id, m.user_id, m.email, m.role,
-       (SELECT max(coalesce(s.end_time, s.start_time)) FROM shared_sessions s WHERE s.team_id = m.team_id AND s.user_id = m.user_id) AS last_active,
-       (SELECT count(*) FROM shared_sessions s WHERE s.team_id = m.team_id AND s.user_id = m.user_id) AS sessions
+       (SELECT max(coalesce(s.end_time, s.start_time)) FROM shared_sessions s
+         WHERE s.team_id = m.team_id AND s.user_id = m.user_id AND s.sync_status IS NOT 'failed') AS last_active,
+       (SELECT count(*) FROM shared_sessions s WHERE s.team_id = m.team_id AND s.user_id = m.user_id AND s.sync_status IS NOT 'failed') AS sessions
      FROM members m WHERE m.team_id = ?
      ORDER BY ${ROLE_ORDER}, m.email IS NULL, m.email COLLATE NOCASE, m.user_id`,
     [team.teamId],
@@ -127,7 +128,7 @@ export function sessionNodes(db: SqlDb, member: MemberNode, limit = RECENT_SESSI
   return db
     .all<{ id: string; start_time: string; end_time: string | null; actual_duration_seconds: number | null; planned_duration_minutes: number; completed: number }>(
       `SELECT id, start_time, end_time, actual_duration_seconds, planned_duration_minutes, completed
-       FROM shared_sessions WHERE team_id = ? AND user_id = ? ORDER BY start_time DESC LIMIT ?`,
+       FROM shared_sessions WHERE team_id = ? AND user_id = ? AND sync_status IS NOT 'failed' ORDER BY start_time DESC LIMIT ?`,
       [member.teamId, member.userId, limit],
     )
     .map((r) => ({

@@ -38,7 +38,7 @@ function nextDateChange(from: number, to: number, timeZone: string): number {
 }
 
 export function naiveActivity(db: SqlDb, teamId: string, rangeDays: number, now: number, timeZone: string): NaiveActivity {
-  const rows = db.all<Row>('SELECT team_id, user_id, start_time, end_time, actual_duration_seconds FROM shared_sessions');
+  const rows = db.all<Row>(`SELECT team_id, user_id, start_time, end_time, actual_duration_seconds FROM shared_sessions WHERE sync_status IS NOT 'failed'`);
   const teamExists = db.all<{ id: string }>('SELECT id FROM teams').some((t) => t.id === teamId);
   const members = new Set(
     db

@@ -166,6 +166,15 @@ describe('team activity aggregation', () => {
     assert.deepStrictEqual([gone.team_name, gone.members.length, gone.total_sessions], [null, 0, 0]);
   });
 
+  it('leaves out shares the server refused: the team never saw them', async () => {
+    await seed({ userId: alice, start: '2026-03-09T10:00:00.000Z', spanMinutes: 30 }, { userId: alice, start: '2026-03-10T10:00:00.000Z', spanMinutes: 60 });
+    await store.write((db) => db.run(`UPDATE shared_sessions SET sync_status = 'failed' WHERE start_time = '2026-03-10T10:00:00.000Z'`));
+    const a = activity(7, 'UTC');
+    assert.deepStrictEqual([a.total_sessions, a.total_focus_hours, hoursOn(a, '2026-03-10')], [1, 0.5, 0]);
+    assert.strictEqual(member(a, alice).last_active, '2026-03-09T10:30:00.000Z');
+    assert.strictEqual(member(a, alice).streak_days, 1, 'yesterday only: the refused session does not make today a focus day');
+  });
+
   it('counts streaks ending today, or yesterday when today has no focus yet', async () => {
     const day = (d: number, h = 9) => new Date(Date.parse('2026-03-10T00:00:00.000Z') - d * 864e5 + h * 36e5).toISOString();
     await seed(

@@ -39,19 +39,22 @@ async function seed(clock: FakeClock): Promise<Seeded> {
     addMember(team, users.owner, 'Owner', 'ann@example.com');
     addMember(team, users.quiet, 'Member', null);
     addMember(other, users.admin, 'Owner', 'bea@example.com');
-    const share = (teamId: string, user: string, startedMinutesAgo: number, minutes: number | null, completed: boolean) =>
+    const share = (teamId: string, user: string, startedMinutesAgo: number, minutes: number | null, completed: boolean, status = 'synced') =>
       db.run(
         `INSERT INTO shared_sessions (id, local_session_id, remote_session_id, team_id, user_id, start_time, end_time,
            planned_duration_minutes, actual_duration_seconds, completed, shared_at, last_modified, sync_status)
-         VALUES (?, ?, NULL, ?, ?, ?, ?, 25, ?, ?, 0, ?, 'synced')`,
+         VALUES (?, ?, NULL, ?, ?, ?, ?, 25, ?, ?, 0, ?, ?)`,
         [uuidv7(), uuidv7(), teamId, user, at(startedMinutesAgo), minutes === null ? null : at(startedMinutesAgo - minutes),
-          minutes === null ? null : minutes * 60, completed ? 1 : 0, at(0)],
+          minutes === null ? null : minutes * 60, completed ? 1 : 0, at(0), status],
       );
     share(team, users.member, 3 * 60 + 25, 25, true); // ended 3 h ago
     share(team, users.member, 2 * 24 * 60, 10, false);
     share(team, users.admin, 26 * 60, 25, true); // ended yesterday
     share(other, users.admin, 5, 5, true); // another team's session does not count here
     for (let i = 0; i < 12; i++) share(team, users.owner, 60 * 24 * (i + 1), 25, true);
+    // Shares the server refused never reached the team: they show nowhere in its view.
+    share(team, users.member, 40, 25, true, 'failed');
+    share(team, users.quiet, 60, 25, true, 'failed');
   });
   return { store, team, other, users };
 }
