@@ -126,7 +126,7 @@ describe('Team view in a real VS Code host', function () {
       ['member.readonly.owner', 'member.self.member'],
     );
     // The palette hides the command, and the server refuses it anyway: a message, no exception, no change.
-    assert.strictEqual(await command('focusflow.rotateInviteCode', {}), undefined);
+    assert.strictEqual(await command('focusflow.rotateInviteCode', { confirm: true }), undefined);
 
     // Switching back through the quick pick of the user's teams: the active one is listed last, so Enter
     // on the picker as it opens switches. (Only Enter is sent: a key sent before the picker opens is lost.)

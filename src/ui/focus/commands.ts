@@ -31,6 +31,9 @@ export function registerFocusCommands(focus: FocusService, feedback: Feedback): 
     'focusflow.startFocus': (arg) =>
       run(async () => {
         const input = argObject(arg);
+        // Asking for a length only to refuse it would waste the user's time: with a session running, the
+        // start refuses at once and says why.
+        if (input.minutes === undefined && focus.current()?.kind === 'focus') return focus.start({ label: input.label });
         const minutes = input.minutes ?? (await pickMinutes());
         return minutes === undefined ? undefined : focus.start({ minutes, label: input.label });
       }),

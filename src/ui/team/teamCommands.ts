@@ -95,7 +95,16 @@ export function registerTeamCommands(teams: TeamService, feedback: Feedback): vs
 
     'focusflow.rotateInviteCode': (arg) =>
       run<string>(async () => {
-        const { teamId, inviteCode } = await teams.rotateInviteCode(text(arg, 'teamId'));
+        const target = teams.teamOf(text(arg, 'teamId'));
+        if (!confirmed(arg)) {
+          const answer = await vscode.window.showWarningMessage(
+            `Give "${shown(nameOf(teams, target))}" a new invite code? The current code stops working at once, also in invitations already sent.`,
+            { modal: true },
+            'New Invite Code',
+          );
+          if (answer !== 'New Invite Code') return undefined;
+        }
+        const { teamId, inviteCode } = await teams.rotateInviteCode(target);
         offerCopy(`FocusFlow: "${shown(nameOf(teams, teamId))}" has a new invite code, ${shown(inviteCode)}. The old one no longer works.`, inviteCode);
         return inviteCode;
       }),
