@@ -20,6 +20,7 @@ import { SecretTokenStore } from './ui/team/secretTokenStore';
 import { registerActivity } from './ui/activity';
 import { registerSync } from './ui/sync';
 import { syncCommandIds } from './ui/sync/commands';
+import { readServerTimeoutMs } from './ui/sync/syncSettings';
 import { registerTeam, type TeamViewProbe } from './ui/team';
 import { teamCommandIds } from './ui/team/teamCommands';
 import { registerUnavailableCommands } from './ui/unavailable';
@@ -117,7 +118,7 @@ class Composition {
             serverUrl,
             tokenStore: new SecretTokenStore(context.secrets, serverUrl),
             logger,
-            timeoutMs: vscode.workspace.getConfiguration('focusflow').get<number>('server.timeoutSeconds', 15) * 1000,
+            timeoutMs: readServerTimeoutMs,
           }),
       }),
     );

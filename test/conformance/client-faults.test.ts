@@ -98,6 +98,21 @@ describe('TrailBase client: faults from the local server', function () {
     assert.ok(Date.now() - started < 1400, 'did not wait for the slow reply');
   });
 
+  it('asks a timeout given as a function at every request, so a changed setting applies without reconnecting', async () => {
+    let timeoutMs = 300;
+    const a = await signedInClient(server, { timeoutMs: () => timeoutMs, retry: { retries: 0 } });
+    await server.setFaults({ latencyMs: 800, paths: '^/api/records/' });
+    try {
+      const teams = a.client.records('teams', teamSchema);
+      const err = await teams.list().catch((e: unknown) => e);
+      assert.ok(err instanceof NetworkError && err.code === 'timeout', String(err));
+      timeoutMs = 5_000;
+      assert.ok(Array.isArray((await teams.list()).records), 'the longer timeout let the slow reply arrive');
+    } finally {
+      await server.clearFaults();
+    }
+  });
+
   it('reports an unreachable server as a network error with a next step', async () => {
     const gone = await startTestServer();
     const a = await signedInClient(gone, { retry: { retries: 1, baseMs: 5, capMs: 10 } });

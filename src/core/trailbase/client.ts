@@ -17,8 +17,8 @@ export interface TrailBaseClientOptions {
   tokenStore: TokenStore;
   logger: Logger;
   clock?: Clock;
-  /** Per request, including reading the body. Default 15 s. */
-  timeoutMs?: number;
+  /** Per request, including reading the body; a function is asked at each request (a setting). Default 15 s. */
+  timeoutMs?: number | (() => number);
   retry?: Partial<RetryPolicy>;
   /** Injected in tests; defaults to the global fetch. */
   fetch?: typeof fetch;
@@ -78,16 +78,17 @@ export class TrailBaseClient {
   private readonly clock: Clock;
   private readonly retryPolicy: RetryPolicy;
   private readonly fetchImpl: typeof fetch;
-  readonly timeoutMs: number;
+  private readonly timeout: () => number;
 
   constructor(o: TrailBaseClientOptions) {
     this.serverUrl = validateServerUrl(o.serverUrl);
     this.logger = scrubbingLogger(o.logger);
     this.clock = o.clock ?? systemClock;
-    this.timeoutMs = o.timeoutMs ?? 15_000;
+    const timeoutMs = o.timeoutMs ?? 15_000;
+    this.timeout = typeof timeoutMs === 'function' ? timeoutMs : () => timeoutMs;
     this.retryPolicy = { ...defaultRetryPolicy, ...o.retry };
     this.fetchImpl = o.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.http = new HttpTransport(this.serverUrl, this.timeoutMs, this.fetchImpl);
+    this.http = new HttpTransport(this.serverUrl, this.timeout, this.fetchImpl);
     this.session = new Session(o.tokenStore, this.clock, this.logger, (refreshToken) => this.exchangeRefreshToken(refreshToken));
     this.onAuthChange = this.session.onAuthChange;
   }
@@ -270,7 +271,7 @@ export class TrailBaseClient {
 
   /** @internal For subscriptions: the URL of `path` on this server, and the fetch to stream it with. */
   streamTarget(path: string, query?: URLSearchParams): { url: string; fetch: typeof fetch; timeoutMs: number; logger: Logger; clock: Clock } {
-    return { url: this.http.url(path, query), fetch: this.fetchImpl, timeoutMs: this.timeoutMs, logger: this.logger, clock: this.clock };
+    return { url: this.http.url(path, query), fetch: this.fetchImpl, timeoutMs: this.timeout(), logger: this.logger, clock: this.clock };
   }
 
   dispose(): void {

@@ -32,7 +32,7 @@ export class HttpTransport {
 
   constructor(
     private readonly baseUrl: URL,
-    private readonly timeoutMs: number,
+    private readonly timeoutMs: () => number,
     fetchImpl?: typeof fetch,
   ) {
     // A URL's path is never empty ("/" at least); a server behind a path prefix keeps it.
@@ -47,7 +47,8 @@ export class HttpTransport {
 
   async send(req: HttpRequest): Promise<HttpReply> {
     const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), this.timeoutMs);
+    const timeoutMs = this.timeoutMs();
+    const timer = setTimeout(() => timeout.abort(), timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout.signal]) : timeout.signal;
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     if (req.body !== undefined) headers['content-type'] = 'application/json';
@@ -68,7 +69,7 @@ export class HttpTransport {
       if (timeout.signal.aborted) {
         throw new NetworkError(
           'timeout',
-          `${where} did not answer within ${seconds(this.timeoutMs)} s. Check your connection or the server, then try again.`,
+          `${where} did not answer within ${seconds(timeoutMs)} s. Check your connection or the server, then try again.`,
           { cause: err },
         );
       }

@@ -20,6 +20,11 @@ export function readSyncSettings(): SyncSettings {
   };
 }
 
+/** `focusflow.server.timeoutSeconds` in ms, read at every request so a change applies at once. */
+export function readServerTimeoutMs(): number {
+  return whole(vscode.workspace.getConfiguration('focusflow').get('server.timeoutSeconds'), 15, 1, 300) * 1000;
+}
+
 export function readAutoShare(): boolean {
   return vscode.workspace.getConfiguration('focusflow').get('sharing.autoShare') === true;
 }
