@@ -64,7 +64,7 @@ export function registerTeamCommands(teams: TeamService, feedback: Feedback): vs
             validateInput: (v) => (v.trim().length >= 1 && v.trim().length <= 100 ? undefined : 'Use 1 to 100 characters.'),
           }));
         if (name === undefined) return undefined;
-        const team = await teams.createTeam(name);
+        const team = await asking('creating the team', () => teams.createTeam(name));
         offerCopy(`FocusFlow: created "${shown(team.name)}"; you are its owner. Teammates join with the invite code ${shown(team.inviteCode)}.`, team.inviteCode);
         return team;
       }),
@@ -80,14 +80,14 @@ export function registerTeamCommands(teams: TeamService, feedback: Feedback): vs
             validateInput: (v) => (v.trim().length >= 12 ? undefined : 'An invite code has at least 12 characters.'),
           }));
         if (code === undefined) return undefined;
-        const team = await teams.joinTeam(code);
+        const team = await asking('joining the team', () => teams.joinTeam(code));
         void vscode.window.showInformationMessage(`FocusFlow: you joined "${shown(team.name)}" as ${team.role.toLowerCase()}. It is now your active team.`);
         return team;
       }),
 
     'focusflow.copyInviteCode': (arg) =>
       run<string>(async () => {
-        const { teamId, inviteCode } = await teams.inviteCode(text(arg, 'teamId'));
+        const { teamId, inviteCode } = await asking('reading the invite code', () => teams.inviteCode(text(arg, 'teamId')));
         await vscode.env.clipboard.writeText(inviteCode);
         void vscode.window.showInformationMessage(`FocusFlow: invite code of "${shown(nameOf(teams, teamId))}" copied (${shown(inviteCode)}).`);
         return inviteCode;
@@ -104,7 +104,7 @@ export function registerTeamCommands(teams: TeamService, feedback: Feedback): vs
           );
           if (answer !== 'New Invite Code') return undefined;
         }
-        const { teamId, inviteCode } = await teams.rotateInviteCode(target);
+        const { teamId, inviteCode } = await asking('making a new invite code', () => teams.rotateInviteCode(target));
         offerCopy(`FocusFlow: "${shown(nameOf(teams, teamId))}" has a new invite code, ${shown(inviteCode)}. The old one no longer works.`, inviteCode);
         return inviteCode;
       }),
@@ -120,7 +120,7 @@ export function registerTeamCommands(teams: TeamService, feedback: Feedback): vs
           );
           if (answer !== 'Leave Team') return undefined;
         }
-        const left = await teams.leaveTeam(teamId);
+        const left = await asking('leaving the team', () => teams.leaveTeam(teamId));
         void vscode.window.showInformationMessage(`FocusFlow: you left "${shown(left.name)}".`);
         return left;
       }),
@@ -129,7 +129,7 @@ export function registerTeamCommands(teams: TeamService, feedback: Feedback): vs
       run<TeamSummary>(async () => {
         const teamId = text(arg, 'teamId') ?? (await pickTeam(teams));
         if (teamId === undefined) return undefined;
-        return teams.switchTeam(teamId);
+        return asking('switching teams', () => teams.switchTeam(teamId));
       }),
 
     'focusflow.getTeamMembers': (arg) => run<MemberRecord[]>(async () => (await teams.members(text(arg, 'teamId'))).members),
@@ -140,7 +140,7 @@ export function registerTeamCommands(teams: TeamService, feedback: Feedback): vs
         if (!picked) return undefined;
         const role = (isNode(arg) ? undefined : text(arg, 'role')) ?? (await pickRole(teams, picked));
         if (role === undefined) return undefined;
-        const updated = await teams.changeMemberRole(picked.target, role);
+        const updated = await asking('changing the role', () => teams.changeMemberRole(picked.target, role));
         void vscode.window.showInformationMessage(`FocusFlow: ${shown(updated.email ?? 'the member')} is now ${updated.role.toLowerCase()}.`);
         return updated;
       }),
@@ -158,12 +158,17 @@ export function registerTeamCommands(teams: TeamService, feedback: Feedback): vs
           );
           if (answer !== 'Remove') return undefined;
         }
-        const removed = await teams.removeMember(picked.target);
+        const removed = await asking('removing the member', () => teams.removeMember(picked.target));
         void vscode.window.showInformationMessage(`FocusFlow: ${shown(removed.email ?? 'the member')} was removed from the team.`);
         return removed;
       }),
   };
   return vscode.Disposable.from(...teamCommandIds.map((id) => vscode.commands.registerCommand(id, handlers[id])));
+}
+
+/** Team commands wait on the server, up to its timeout when it is slow: show that they are under way. */
+function asking<T>(what: string, task: () => Promise<T>): Promise<T> {
+  return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `FocusFlow: ${what}…` }, task));
 }
 
 /** A string field of the argument object (or of the Team view node the command was invoked on). */
@@ -194,7 +199,7 @@ function offerCopy(message: string, inviteCode: string): void {
 
 async function pickTeam(teams: TeamService): Promise<string | undefined> {
   // The server may know teams joined on another machine; offline, the local list has to do.
-  const list = await teams.refreshMyTeams().catch(() => teams.teams());
+  const list = await asking('reading your teams', () => teams.refreshMyTeams().catch(() => teams.teams()));
   if (list.length === 0) throw new TeamError('no-team', 'You are not in a team yet. Create one or join one with an invite code.');
   // The active team goes last, so the item selected on open (and Enter) is a team to switch to.
   const ordered = [...list.filter((t) => !t.active), ...list.filter((t) => t.active)];
@@ -217,7 +222,7 @@ async function memberTarget(teams: TeamService, arg: unknown, title: string): Pr
   const teamId = text(arg, 'teamId');
   const memberId = text(arg, 'memberId');
   const userId = text(arg, 'userId');
-  const { members } = await teams.members(teamId);
+  const { members } = await asking('reading the members', () => teams.members(teamId));
   const me = teams.userId;
   const myRole = members.find((m) => m.user_id === me)?.role ?? 'Member';
   if (memberId !== undefined || userId !== undefined) {
