@@ -3,6 +3,7 @@ import { Emitter, type Disposable, type Event } from '../events';
 import { uuidv7 } from '../ids';
 import type { Logger } from '../logger';
 import type { SqlDb, Store } from '../store';
+import { ClockWatch } from './clockWatch';
 import { nextBreakType } from './breakCycle';
 import { FocusError, FocusStateError, FocusValidationError } from './errors';
 import { startOfLocalDay, startOfLocalWeek } from './periods';
@@ -73,6 +74,7 @@ export class FocusService implements Disposable {
   private readonly externalActivity: () => number | undefined;
   private ownActivity: number | undefined;
   private ticking: Promise<FocusChange[]> | undefined;
+  private readonly clockWatch = new ClockWatch();
   private readonly storeSubscription: Disposable;
 
   constructor(o: FocusServiceOptions) {
@@ -174,7 +176,11 @@ export class FocusService implements Disposable {
 
   private async runTick(completeAfterMs: number): Promise<FocusChange[]> {
     const seen = this.current();
-    if (!seen || !this.needsTick(seen, this.clock.now(), completeAfterMs)) return [];
+    const now = this.clock.now();
+    if (!seen || !this.needsTick(seen, now, completeAfterMs)) {
+      this.clockWatch.saw(seen, now);
+      return [];
+    }
     return this.commit((db) => {
       const changes: FocusChange[] = [];
       this.settleDue(db, this.clock.now(), changes, this.lastActivity(), completeAfterMs);
@@ -183,7 +189,8 @@ export class FocusService implements Disposable {
   }
 
   private needsTick(s: FocusSession, now: number, completeAfterMs: number): boolean {
-    if (now < toMs(s.lastModified)) return true; // the clock went back: rebase the stored times
+    // The clock went back: rebase the stored times.
+    if (now < toMs(s.lastModified) || this.clockWatch.wentBackBy(s, now) > 0) return true;
     const due = timer.dueAt(s);
     if (due !== undefined && now >= due + completeAfterMs) return true;
     const idleMinutes = this.settings().autoPauseIdleMinutes;
@@ -257,8 +264,9 @@ export class FocusService implements Disposable {
    */
   private settleDue(db: SqlDb, now: number, changes: FocusChange[], lastActivity = this.lastActivity(), completeAfterMs = 0): FocusSession | undefined {
     const stored = loadActive(db);
+    this.clockWatch.saw(stored, now);
     if (!stored) return undefined;
-    const active = timer.rebase(stored, now);
+    const active = timer.rebase(stored, now, this.clockWatch.wentBackBy(stored, now));
     if (active !== stored && !updateIfUnchanged(db, stored, active)) return undefined;
     const idleAt = timer.autoPauseAt(active, lastActivity, this.settings().autoPauseIdleMinutes, now);
     if (idleAt !== undefined) {

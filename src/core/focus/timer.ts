@@ -67,11 +67,12 @@ export function settle(s: FocusSession, now: number): FocusSession {
 
 /**
  * After the clock was set back (by hand, or a large time sync) the stored times lie in the future and
- * would count as no focus at all. They move back with the clock, so the focus up to the row's last
- * change is kept. Returns the same object when the clock did not go back behind that change.
+ * would count as no focus at all. They move back with the clock, by how far it went back behind the
+ * row's last change or, when a window saw it go back further (`seenBack`), by that: the focus up to the
+ * last reading is kept. Returns the same object when the clock did not go back.
  */
-export function rebase(s: FocusSession, now: number): FocusSession {
-  const back = toMs(s.lastModified) - now;
+export function rebase(s: FocusSession, now: number, seenBack = 0): FocusSession {
+  const back = Math.max(toMs(s.lastModified) - now, seenBack);
   if (back <= 0 || (s.state !== 'running' && s.state !== 'paused')) return s;
   const earlier = (iso: string) => toIso(toMs(iso) - back);
   return { ...s, startTime: earlier(s.startTime), pausedAt: s.pausedAt ? earlier(s.pausedAt) : null, lastModified: toIso(now) };

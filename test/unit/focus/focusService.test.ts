@@ -336,6 +336,23 @@ describe('FocusService on a real database file', () => {
     assert.equal(completed[0].session!.id, started.id);
   });
 
+  it('keeps the focus done so far when the clock is set back while a session runs untouched', async () => {
+    const focus = await fx.window();
+    const other = await fx.window();
+    await focus.start({ minutes: 25 });
+    for (let i = 0; i < 10; i++) {
+      fx.clock.advanceMinutes(1);
+      await focus.tick();
+      await other.tick();
+    }
+    fx.clock.advanceMinutes(-60);
+    await focus.tick();
+    await other.tick();
+    assert.strictEqual(remainingSeconds(focus.current()!, fx.clock.now()), 15 * 60, 'moved back once, by the hour the clock went back');
+    fx.clock.advanceMinutes(15);
+    assert.deepStrictEqual((await focus.tick()).map((c) => c.reason), ['completed']);
+  });
+
   it('keeps the focus done so far when the clock is set back during a session', async () => {
     const focus = await fx.window();
     await focus.start({ minutes: 25 });
