@@ -71,8 +71,12 @@ export function registerTeam(d: TeamDeps): TeamRegistration {
   const publishCurrent = () => void presence.publish(presenceOf(d.focus.current()));
   const fillEmails = () =>
     void teams.fillMissingEmails().catch((err: unknown) => d.logger.debug(`Could not fetch teammates' emails: ${(err as Error).message}`));
+  const view = vscode.window.createTreeView('focusflow.team', { treeDataProvider: tree, showCollapseAll: true });
+  // "Last active 5 min ago" ages while nothing changes: repaint it each minute the view is on screen.
+  const ageing = setInterval(() => view.visible && tree.refresh(), 60_000);
   const parts: vscode.Disposable[] = [
-    vscode.window.createTreeView('focusflow.team', { treeDataProvider: tree, showCollapseAll: true }),
+    view,
+    { dispose: () => clearInterval(ageing) },
     tree,
     registerTeamCommands(teams, d.feedback),
     teams.onDidChange(refresh),
