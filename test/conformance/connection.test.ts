@@ -77,6 +77,35 @@ describe('team connection (against the local TrailBase-compatible server)', func
     }
   });
 
+  it('disconnecting while the stored sign-in is still being read forgets it and ends its server session', async () => {
+    const email = uniqueEmail('restoring-disconnect');
+    await server.createVerifiedUser(email, PASSWORD);
+    const { store } = await Store.open({ file: tempDbFile(), logger: silentLogger });
+    try {
+      const tokens = new MemoryTokenStore();
+      await service(store, tokens).connect(server.url, email, PASSWORD);
+      const refreshToken = tokens.tokens!.refreshToken;
+      // A slow keychain: the restore is under way when the user runs Disconnect.
+      const slow = Object.assign(new MemoryTokenStore(), {
+        load: async () => (await new Promise((r) => setTimeout(r, 300)), tokens.tokens),
+        save: async (t: typeof tokens.tokens) => void (tokens.tokens = t),
+      });
+      const again = service(store, slow);
+      const restoring = again.restore();
+      assert.strictEqual(again.state.status, 'restoring');
+      assert.deepStrictEqual(await again.disconnect(), { serverSessionEnded: true });
+      await restoring;
+      assert.strictEqual(again.state.status, 'disconnected');
+      assert.strictEqual(tokens.tokens, undefined, 'the stored tokens are gone');
+      const refresh = await fetch(`${server.url}/api/auth/v1/refresh`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh_token: refreshToken }),
+      });
+      assert.strictEqual(refresh.status, 401, 'the server session ended');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses a wrong password with a message that says what to check, and stores nothing', async () => {
     const email = uniqueEmail('wrong');
     await server.createVerifiedUser(email, PASSWORD);

@@ -360,7 +360,8 @@ describe('sync engine against the local TrailBase-compatible server', function (
   });
 
   it('takes a gateway\'s 502 or 504 (the server restarting behind its proxy) as unreachable: nothing is charged', async () => {
-    const a = await on(alice.email, { probe: { baseMs: 100, capMs: 300 }, client: { retry: { retries: 0 } } });
+    // The probe waits long enough that both runs below meet the gateway before it has seen the server answer.
+    const a = await on(alice.email, { probe: { baseMs: 1_500, capMs: 1_500 }, client: { retry: { retries: 0 } } });
     const [s1] = await completedSessions(a.store, 1, Date.parse('2026-09-03T08:00:00.000Z'));
     await shareSession(a.sharing, { sessionId: s1, teamId: team.id, userId: a.userId });
     const retries = () => a.store.read((db) => db.get<{ retry_count: number }>('SELECT retry_count FROM sync_queue'))?.retry_count;

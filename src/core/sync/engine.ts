@@ -81,6 +81,8 @@ export class SyncEngine implements Disposable {
   private syncing = false;
   /** Why the last run of this window failed (other than being offline), and when; cleared by one that succeeds. */
   private runError: { message: string; at: number } | undefined;
+  /** The offline probe just reached the server: the next run reads a 502 or 504 as about its request. */
+  private serverAnswered = false;
   private lastStatusKey = '';
   private timer: NodeJS.Timeout | undefined;
   private timerDue = Infinity;
@@ -93,7 +95,10 @@ export class SyncEngine implements Disposable {
       clock: o.clock,
       policy: o.probe ?? defaultProbe,
       stillWanted: (client) => !this.disposed && o.connection.state.status === 'connected' && o.connection.state.client === client,
-      onReachable: () => this.kick('server reachable again'),
+      onReachable: () => {
+        this.serverAnswered = true;
+        this.kick('server reachable again');
+      },
       onChange: () => this.emitStatus(),
     });
     this.subscriptions.push(
@@ -254,6 +259,8 @@ export class SyncEngine implements Disposable {
     }
     const settings = this.o.settings();
     const queue = this.queue();
+    const classify = { serverAnswered: this.serverAnswered };
+    this.serverAnswered = false;
     this.syncing = true;
     this.emitStatus();
     this.o.logger.debug(`Sync run (${reason}).`);
@@ -273,6 +280,7 @@ export class SyncEngine implements Disposable {
         logger: this.o.logger,
         batchSize: settings.batchSize,
         onWindow: (db) => this.lease.extend(db),
+        classify,
       });
       synced = push.acknowledged;
       changed = push.acknowledged + push.failed > 0;
@@ -304,7 +312,7 @@ export class SyncEngine implements Disposable {
         await this.o.store.write((db) => queue.noteSyncCompleted(db, this.o.clock.now()));
       }
     } catch (err) {
-      const failure = classifyFailure(err);
+      const failure = classifyFailure(err, classify);
       error = failure.message;
       if (failure.kind === 'offline') this.offline.goOffline(client, failure.message);
       else this.failedRun(failure.message);

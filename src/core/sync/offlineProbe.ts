@@ -49,6 +49,8 @@ export class OfflineProbe {
       client.status().then(
         () => this.o.onReachable(),
         (err: unknown) => {
+          // The connection moved on to another client while this probe waited: that client has its own.
+          if (!this.o.stillWanted(client)) return;
           const failure = classifyFailure(err);
           this.goOffline(client, failure.kind === 'offline' ? reason : failure.message);
         },

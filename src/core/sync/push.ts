@@ -3,7 +3,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { SqlDb, Store } from '../store';
 import { MAX_TRANSACTION_OPS, type TrailBaseClient, type TransactionOp } from '../trailbase';
-import { classifyFailure, type Failure } from './engineErrors';
+import { classifyFailure, type ClassifyOptions, type Failure } from './engineErrors';
 import type { SyncQueue } from './queue';
 import type { QueuedOp } from './queuedOp';
 import type { EntityRegistry, RemoteOperation } from './registry';
@@ -28,6 +28,8 @@ export interface PushOptions {
   recordBatches?: number;
   /** Runs inside each write that takes from the queue (the engine renews its lease there). */
   onWindow?: (db: SqlDb) => void;
+  /** How to read failures (see `ClassifyOptions`). */
+  classify?: ClassifyOptions;
 }
 
 export interface PushResult {
@@ -222,7 +224,7 @@ async function sendTransaction(o: PushOptions, batch: QueuedOp[], remote: Remote
       return r.ok ? { op, ok: true } : { op, ok: false, failure: { kind: 'permanent', message: `The server refused this change: ${r.error}`, error: r.error } };
     });
   } catch (err) {
-    const failure = classifyFailure(err);
+    const failure = classifyFailure(err, o.classify);
     if (failure.kind === 'offline' || failure.kind === 'signed-out') throw new Stop(failure);
     // TrailBase answers a bulk create or transaction with one bad operation by failing all of it, without saying which:
     // send them one by one. A 429 or 503 is about the server, not the batch: the batch waits as a whole.
@@ -248,7 +250,7 @@ async function sendOne(o: PushOptions, op: QueuedOp, remote: RemoteOperation): P
     }
     return { op, ok: true };
   } catch (err) {
-    const failure = classifyFailure(err);
+    const failure = classifyFailure(err, o.classify);
     if (failure.kind === 'offline' || failure.kind === 'signed-out') throw new Stop(failure);
     // Deleting what is already gone achieved what the delete wanted.
     if ('Delete' in remote && isStatus(err, 404)) return { op, ok: true };

@@ -148,7 +148,13 @@ export class ConnectionService {
   /** Signs out on the server when it can be reached, forgets the secrets and the row, keeps all local data. */
   async disconnect(): Promise<{ serverSessionEnded: boolean }> {
     this.generation++;
-    const client = this.client ?? (this.current.status === 'signed-out' ? this.o.createClient(this.current.serverUrl) : undefined);
+    const s = this.current;
+    let client = this.client;
+    if (!client && s.status !== 'disconnected' && s.status !== 'connected') {
+      // Still restoring, or signed out: the stored tokens may still hold a session to end, and must go.
+      client = this.o.createClient(s.serverUrl);
+      await client.restore().catch(() => undefined);
+    }
     const result = client ? await this.endServerSession(client) : { serverSessionEnded: false };
     await this.o.store.write((db) => db.run('DELETE FROM team_connection WHERE id = ?', [ROW_ID]));
     this.set({ status: 'disconnected' });

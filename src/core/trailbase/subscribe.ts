@@ -79,7 +79,6 @@ export function openSubscription<T>(client: TrailBaseClient, spec: SubscriptionS
 
 async function run<T>(client: TrailBaseClient, spec: SubscriptionSpec<T>, stop: AbortSignal): Promise<void> {
   const { handlers } = spec;
-  const target = client.streamTarget(spec.path, spec.query);
   const policy = { ...defaultBackoff, ...spec.options.backoff };
   const ctx: ReplyContext = { what: `following changes to ${spec.api}`, host: client.serverUrl.host, api: spec.api };
   let everOpened = false;
@@ -89,6 +88,8 @@ async function run<T>(client: TrailBaseClient, spec: SubscriptionSpec<T>, stop: 
   while (!stop.aborted) {
     handlers.onStatus?.(everOpened ? 'reconnecting' : 'connecting');
     let retryAfterMs: number | undefined;
+    // Taken afresh at each attempt: the timeout is a setting the user may have changed meanwhile.
+    const target = client.streamTarget(spec.path, spec.query);
     try {
       const body = await connect(client, target, ctx, stop);
       if (everOpened || everFailed) handlers.onResync('reconnected');

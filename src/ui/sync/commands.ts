@@ -39,7 +39,7 @@ export function registerSyncCommands(d: SyncCommandDeps): vscode.Disposable {
         const why = result.skipped ?? result.error;
         if (why && !isArgs(arg)) {
           const signIn = signInStep(d.connection);
-          void vscode.window.showWarningMessage(`FocusFlow sync: ${why}`, ...(signIn ? [signIn.label] : [])).then((picked) => {
+          void vscode.window.showWarningMessage(`FocusFlow sync: ${shown(why)}`, ...(signIn ? [signIn.label] : [])).then((picked) => {
             if (picked && signIn) void vscode.commands.executeCommand(signIn.command);
           });
         }

@@ -93,6 +93,45 @@ describe('sync engine: runs that fail', () => {
     assert.strictEqual(engine.status().indicator.state, 'error');
   });
 
+  it("keeps probing after a client switch even when the old client's probe fails afterwards", async () => {
+    let up = false;
+    const down = () => Promise.reject(new NetworkError('unreachable', 'Cannot reach the TrailBase server.'));
+    const maybe = () => (up ? nothingRemote() : down());
+    // The old client's probe is slow to fail (a connect timeout): it is still waiting when the client changes.
+    const oldClient = standIn({ list: maybe, write: maybe, status: () => new Promise((r) => setTimeout(r, 350)).then(down) });
+    const changes = new Emitter<ConnectionState>();
+    const connection = { state: connectedAs(realClock, oldClient), onDidChange: changes.event };
+    const engine = engineOn(store, connection, { settings: () => ({ ...settings, intervalSeconds: 3600 }), probe: { baseMs: 100, capMs: 100 } });
+    engines.push(engine);
+    await engine.idle();
+    assert.strictEqual(engine.status().indicator.state, 'offline');
+    await new Promise((r) => setTimeout(r, 200));
+    connection.state = connectedAs(realClock, standIn({ list: maybe, write: maybe, status: maybe }));
+    changes.fire(connection.state);
+    await engine.idle();
+    await new Promise((r) => setTimeout(r, 500));
+    up = true;
+    assert.ok(await until(() => engine.status().indicator.state === 'up-to-date'), `still ${engine.status().indicator.state}`);
+  });
+
+  it('charges a 502 or 504 once the probe saw the server answer, so one request the gateway always fails cannot stop pulls', async () => {
+    let pulls = 0;
+    const gatewayTimeout = () => Promise.reject(new ServerError('server-error', 'The server failed while creating a record (HTTP 504).', { status: 504 }));
+    const changes = new Emitter<ConnectionState>();
+    const connection = { state: { status: 'disconnected' } as ConnectionState, onDidChange: changes.event };
+    const engine = engineOn(store, connection, { settings: () => ({ ...settings, intervalSeconds: 3600 }), probe: { baseMs: 50, capMs: 50 } });
+    engines.push(engine);
+    await shareOneSession(store, realClock, engine);
+    const list = async () => {
+      pulls++;
+      return { records: [] };
+    };
+    connection.state = connectedAs(realClock, standIn({ list, write: gatewayTimeout }));
+    changes.fire(connection.state);
+    const retries = () => store.read((db) => db.get<{ retry_count: number }>('SELECT retry_count FROM sync_queue'))?.retry_count ?? 0;
+    assert.ok(await until(() => pulls > 0 && retries() > 0), `${pulls} pulls, retry count ${retries()}, ${engine.status().indicator.state}`);
+  });
+
   it('keeps probing an unreachable server after the connection moved to a new client of the same account', async () => {
     let up = false;
     const maybe = () => (up ? nothingRemote() : Promise.reject(new NetworkError('unreachable', 'Cannot reach the TrailBase server.')));
