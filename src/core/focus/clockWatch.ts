@@ -1,32 +1,39 @@
+import type { Clock } from '../clock';
 import type { FocusSession } from './session';
 
 /** A clock step back smaller than this is a time sync's slew or a late tick, not the clock being set back. */
 const JUMP_MS = 2_000;
 
 /**
- * How far the clock went back since this window last read it for the active session. The stored times
- * alone only show a step back behind the session's last change, so a session left untouched for twenty
- * minutes and then set back an hour would lose those twenty minutes. Only a window that read the same
- * version of the row can tell; once another window moved the row (its own rebase), the step is handled.
+ * How far the wall clock was set back since this window first read this version of the active session.
+ * The stored times alone only show a step back behind the session's last change, so a session left
+ * untouched for twenty minutes and then set back an hour would lose those twenty minutes. The step is
+ * measured against a clock that cannot be set, so a clock put forward by mistake and then corrected
+ * moves nothing. Only a window that read the same version of the row can tell; once another window
+ * moved the row (its own rebase), the step is handled.
  */
 export class ClockWatch {
-  private seen: { id: string; lastModified: string; at: number } | undefined;
+  private seen: { id: string; lastModified: string; offset: number } | undefined;
 
-  /** Notes the clock at a reading of the active session (the latest reading of one version counts). */
+  constructor(private readonly clock: Clock) {}
+
+  /** Notes a reading of the active session: the first one of each version is the reference. */
   saw(s: FocusSession | undefined, now: number): void {
-    if (!s) {
+    const elapsed = this.clock.elapsed?.();
+    if (!s || elapsed === undefined) {
       this.seen = undefined;
       return;
     }
-    const same = this.seen?.id === s.id && this.seen.lastModified === s.lastModified;
-    this.seen = { id: s.id, lastModified: s.lastModified, at: same ? Math.max(this.seen!.at, now) : now };
+    if (this.seen?.id === s.id && this.seen.lastModified === s.lastModified) return;
+    this.seen = { id: s.id, lastModified: s.lastModified, offset: now - elapsed };
   }
 
-  /** Milliseconds the clock went back since the last reading of this version of `s`, or 0. */
+  /** Milliseconds the wall clock was set back since the first reading of this version of `s`, or 0. */
   wentBackBy(s: FocusSession, now: number): number {
     const seen = this.seen;
-    if (!seen || seen.id !== s.id || seen.lastModified !== s.lastModified) return 0;
-    const back = seen.at - now;
+    const elapsed = this.clock.elapsed?.();
+    if (!seen || elapsed === undefined || seen.id !== s.id || seen.lastModified !== s.lastModified) return 0;
+    const back = seen.offset - (now - elapsed);
     return back > JUMP_MS ? back : 0;
   }
 }

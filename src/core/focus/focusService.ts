@@ -74,13 +74,14 @@ export class FocusService implements Disposable {
   private readonly externalActivity: () => number | undefined;
   private ownActivity: number | undefined;
   private ticking: Promise<FocusChange[]> | undefined;
-  private readonly clockWatch = new ClockWatch();
+  private readonly clockWatch: ClockWatch;
   private readonly storeSubscription: Disposable;
 
   constructor(o: FocusServiceOptions) {
     this.store = o.store;
     this.logger = o.logger;
     this.clock = o.clock ?? systemClock;
+    this.clockWatch = new ClockWatch(this.clock);
     this.settings = o.settings ?? (() => defaultFocusSettings);
     this.externalActivity = o.lastActivity ?? (() => undefined);
     this.storeSubscription = this.store.onDidChange((e) => {
@@ -91,6 +92,13 @@ export class FocusService implements Disposable {
   /** The running or paused session, as stored (a due one stays running until `tick()` completes it). */
   current(): FocusSession | undefined {
     return this.store.read(loadActive);
+  }
+
+  /** Whether `start()` would refuse now: a focus session runs or is paused, and is not yet due. */
+  refusesStart(): boolean {
+    const active = this.current();
+    const due = active && timer.dueAt(active);
+    return active?.kind === 'focus' && (due === undefined || this.clock.now() < due);
   }
 
   async start(input: { minutes?: unknown; label?: unknown } = {}): Promise<FocusSession> {

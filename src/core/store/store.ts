@@ -186,10 +186,14 @@ export class Store {
       // Writing on top of a file that changed but could not be read would erase the other window's work.
       reloaded = await whileHeld(() => this.reloadIfChanged({ mustRead: true })).catch((err: unknown) => {
         if (err instanceof StoreError || !isFileAccessError(err)) throw err;
+        const code = (err as NodeJS.ErrnoException).code;
+        const why =
+          code === 'EACCES' || code === 'EPERM'
+            ? 'its permissions do not let FocusFlow read it (it may belong to another user), or another program is holding it'
+            : 'another program, such as an antivirus or a sync tool, is holding the file';
         throw new StoreError(
           'persist-failed',
-          `FocusFlow could not read the database another window just saved (${(err as NodeJS.ErrnoException).code}): another program, ` +
-            'such as an antivirus or a sync tool, is holding the file. Your change was not saved; try again in a moment.',
+          `FocusFlow could not read the database another window just saved (${code}): ${why}. Your change was not saved; check, then try again.`,
           err,
         );
       });

@@ -33,7 +33,7 @@ export function registerFocusCommands(focus: FocusService, feedback: Feedback): 
         const input = argObject(arg);
         // Asking for a length only to refuse it would waste the user's time: with a session running, the
         // start refuses at once and says why.
-        if (input.minutes === undefined && focus.current()?.kind === 'focus') return focus.start({ label: input.label });
+        if (input.minutes === undefined && focus.refusesStart()) return focus.start({ label: input.label });
         const minutes = input.minutes ?? (await pickMinutes());
         return minutes === undefined ? undefined : focus.start({ minutes, label: input.label });
       }),

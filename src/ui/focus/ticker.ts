@@ -40,6 +40,8 @@ export class FocusTicker implements vscode.Disposable {
     } else if (!active && this.interval) {
       clearInterval(this.interval);
       this.interval = undefined;
+      // A failure of the session that ended is not news about the next one.
+      this.failing = undefined;
     }
   }
 

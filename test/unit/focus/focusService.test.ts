@@ -336,6 +336,22 @@ describe('FocusService on a real database file', () => {
     assert.equal(completed[0].session!.id, started.id);
   });
 
+  it('says when a start would be refused: a focus session running or paused, not yet due', async () => {
+    const focus = await fx.window();
+    assert.strictEqual(focus.refusesStart(), false, 'nothing running');
+    await focus.startBreak({ minutes: 5 });
+    assert.strictEqual(focus.refusesStart(), false, 'a break gives way to focus');
+    await focus.start({ minutes: 25 });
+    assert.strictEqual(focus.refusesStart(), true);
+    await focus.pause();
+    assert.strictEqual(focus.refusesStart(), true, 'paused');
+    await focus.resume();
+    fx.clock.advanceMinutes(25);
+    assert.strictEqual(focus.refusesStart(), false, 'due: a start completes it first');
+    const started = await focus.start({ minutes: 30 });
+    assert.strictEqual(started.plannedMinutes, 30);
+  });
+
   it('keeps the focus done so far when the clock is set back while a session runs untouched', async () => {
     const focus = await fx.window();
     const other = await fx.window();
@@ -351,6 +367,21 @@ describe('FocusService on a real database file', () => {
     assert.strictEqual(remainingSeconds(focus.current()!, fx.clock.now()), 15 * 60, 'moved back once, by the hour the clock went back');
     fx.clock.advanceMinutes(15);
     assert.deepStrictEqual((await focus.tick()).map((c) => c.reason), ['completed']);
+  });
+
+  it('credits nothing for a clock put forward by mistake and then corrected', async () => {
+    const focus = await fx.window();
+    await focus.start({ minutes: 120 });
+    for (let i = 0; i < 10; i++) {
+      fx.clock.advanceMinutes(1);
+      await focus.tick();
+    }
+    fx.clock.setBy(30 * 60_000);
+    await focus.tick();
+    fx.clock.advanceSeconds(2);
+    fx.clock.setBy(-30 * 60_000);
+    await focus.tick();
+    assert.strictEqual(remainingSeconds(focus.current()!, fx.clock.now()), 110 * 60 - 2, 'ten minutes and two seconds of focus, no more');
   });
 
   it('keeps the focus done so far when the clock is set back during a session', async () => {

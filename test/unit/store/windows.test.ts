@@ -21,12 +21,12 @@ const insertSession = (id: string) => (db: import('../../../src/core/store').Sql
  * on Windows does. It patches the module object itself (an import is a read-only view of it), which the
  * store reads through.
  */
-function holdFile(file: string, times: number): { times: number; release(): void } {
+function holdFile(file: string, times: number, code = 'EBUSY'): { times: number; release(): void } {
   const nodeFs = createRequire(__filename)('fs') as typeof fs;
   const openSync = nodeFs.openSync;
   const hold = { times, release: () => void (nodeFs.openSync = openSync) };
   nodeFs.openSync = ((p: fs.PathLike, ...rest: never[]) => {
-    if (p === file && hold.times-- > 0) throw Object.assign(new Error(`EBUSY: resource busy or locked, open '${file}'`), { code: 'EBUSY' });
+    if (p === file && hold.times-- > 0) throw Object.assign(new Error(`${code}: cannot open '${file}'`), { code });
     return (openSync as (...args: unknown[]) => number)(p, ...rest);
   }) as typeof fs.openSync;
   return hold;
@@ -109,7 +109,7 @@ describe('store: many windows, one file', function () {
     try {
       await assert.rejects(a.write(insertSession('from-a')), (err: Error & { code?: string }) => {
         assert.strictEqual(err.code, 'persist-failed');
-        assert.match(err.message, /EBUSY.*another program.*is holding the file.*try again in a moment/);
+        assert.match(err.message, /EBUSY.*another program.*is holding the file.*not saved; check, then try again/);
         return true;
       });
     } finally {
@@ -120,6 +120,20 @@ describe('store: many windows, one file', function () {
     assert.deepStrictEqual(check.read((db) => db.all<{ id: string }>('SELECT id FROM sessions ORDER BY id').map((r) => r.id)), ['from-a', 'from-b']);
     await Promise.all([a.close(), b.close(), check.close()]);
   });
+  it("says to check the permissions when another window's save cannot be read for lack of them", async () => {
+    const file = tempDbFile();
+    const a = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
+    const b = (await Store.open({ file, logger: silentLogger })).store;
+    await b.write(insertSession('from-b'));
+    const hold = holdFile(file, Infinity, 'EACCES');
+    try {
+      await assert.rejects(a.write(insertSession('from-a')), /EACCES.*permissions do not let FocusFlow read it \(it may belong to another user\)/);
+    } finally {
+      hold.release();
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
   it('upgrades an older copy of the file put back by a backup or sync tool, and keeps working on it', async () => {
     const file = tempDbFile();
     const store = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
