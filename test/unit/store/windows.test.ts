@@ -31,6 +31,24 @@ function holdFile(file: string, times: number, code = 'EBUSY'): { times: number;
   }) as typeof fs.openSync;
   return hold;
 }
+/** Window A, which has not looked at the file since window B saved a session into it. */
+async function windowAfterAnothersSave(): Promise<{ file: string; a: Store; b: Store }> {
+  const file = tempDbFile();
+  const a = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
+  const b = (await Store.open({ file, logger: silentLogger })).store;
+  await b.write(insertSession('from-b'));
+  return { file, a, b };
+}
+
+/** The session ids the file holds, read by a store of its own. */
+async function idsInFile(file: string): Promise<string[]> {
+  const check = (await Store.open({ file, logger: silentLogger })).store;
+  try {
+    return check.read((db) => db.all<{ id: string }>('SELECT id FROM sessions ORDER BY id').map((r) => r.id));
+  } finally {
+    await check.close();
+  }
+}
 const countSessions = (store: Store) => store.read((db) => db.get<{ n: number }>('SELECT count(*) AS n FROM sessions')!.n);
 
 describe('store: many windows, one file', function () {
@@ -84,10 +102,7 @@ describe('store: many windows, one file', function () {
     await store.close();
   });
   it("waits out another window's write held for a moment by another program, and saves on top of it", async () => {
-    const file = tempDbFile();
-    const a = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
-    const b = (await Store.open({ file, logger: silentLogger })).store;
-    await b.write(insertSession('from-b'));
+    const { file, a, b } = await windowAfterAnothersSave();
     const hold = holdFile(file, 2);
     try {
       await a.write(insertSession('from-a'));
@@ -95,16 +110,12 @@ describe('store: many windows, one file', function () {
       hold.release();
     }
     assert.ok(hold.times < 0, 'A met the held file twice and read it the third time');
-    const check = (await Store.open({ file, logger: silentLogger })).store;
-    assert.deepStrictEqual(check.read((db) => db.all<{ id: string }>('SELECT id FROM sessions ORDER BY id').map((r) => r.id)), ['from-a', 'from-b']);
-    await Promise.all([a.close(), b.close(), check.close()]);
+    assert.deepStrictEqual(await idsInFile(file), ['from-a', 'from-b']);
+    await Promise.all([a.close(), b.close()]);
   });
 
   it("refuses to save over another window's write it cannot read, says why, and saves once it can", async () => {
-    const file = tempDbFile();
-    const a = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
-    const b = (await Store.open({ file, logger: silentLogger })).store;
-    await b.write(insertSession('from-b'));
+    const { file, a, b } = await windowAfterAnothersSave();
     const hold = holdFile(file, Infinity);
     try {
       await assert.rejects(a.write(insertSession('from-a')), (err: Error & { code?: string }) => {
@@ -116,15 +127,11 @@ describe('store: many windows, one file', function () {
       hold.release();
     }
     await a.write(insertSession('from-a'));
-    const check = (await Store.open({ file, logger: silentLogger })).store;
-    assert.deepStrictEqual(check.read((db) => db.all<{ id: string }>('SELECT id FROM sessions ORDER BY id').map((r) => r.id)), ['from-a', 'from-b']);
-    await Promise.all([a.close(), b.close(), check.close()]);
+    assert.deepStrictEqual(await idsInFile(file), ['from-a', 'from-b']);
+    await Promise.all([a.close(), b.close()]);
   });
   it("says to check the permissions when another window's save cannot be read for lack of them", async () => {
-    const file = tempDbFile();
-    const a = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
-    const b = (await Store.open({ file, logger: silentLogger })).store;
-    await b.write(insertSession('from-b'));
+    const { file, a, b } = await windowAfterAnothersSave();
     const hold = holdFile(file, Infinity, 'EACCES');
     try {
       await assert.rejects(a.write(insertSession('from-a')), /EACCES.*permissions do not let FocusFlow read it \(it may belong to another user\)/);
