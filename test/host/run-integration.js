@@ -9,6 +9,10 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
+const { claimScratch } = require('../support/scratch');
+
+// before anything makes a temp file: the host, Chromium and the tests all write inside this run's folder
+claimScratch();
 const root = path.resolve(__dirname, '../..');
 const testsDir = path.join(root, 'test/integration');
 const bundle = path.join(root, 'out/integration/index.js');
