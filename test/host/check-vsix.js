@@ -21,7 +21,9 @@ const allowed = [
   /^extension\/dist\/[^/]+\.(js|wasm)$/,
   /^extension\/media\//,
 ];
-const required = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/sql-wasm.wasm'];
+const required = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/sql-wasm.wasm',
+  // the Marketplace and Open VSX show this icon on the listing
+  `extension/${manifest.icon}`];
 
 /** Entry names from a zip's central directory (a .vsix is a zip); enough to list, not to extract. */
 function zipEntryNames(zip) {
