@@ -259,6 +259,21 @@ export class TeamService {
   }
 
   /**
+   * Right after signing in: the user's teams from the server and, when they are in any, an active team
+   * among them, so the connection is usable when connecting resolves. Returns the active team's local
+   * id. A server that lists nothing right now leaves the local state (the next sync pull tries again).
+   */
+  async loadAfterSignIn(): Promise<string | undefined> {
+    try {
+      await this.refreshMyTeams();
+      await this.keepActiveTeamCurrent();
+    } catch (err) {
+      this.o.logger.warn(`Signed in, but could not load your teams yet: ${(err as Error).message}. The next sync tries again.`);
+    }
+    return this.activeTeamId;
+  }
+
+  /**
    * Runs after each pull. Someone who connects while already in teams (joined on another machine) has
    * none active yet, and someone removed from their active team elsewhere (or whose team was deleted)
    * has one the pull just forgot: either way the first team they are in becomes active, or none, so
