@@ -1,16 +1,17 @@
 import { Emitter, type Disposable, type Event } from '../events';
-import { toLocalId, uuidv7 } from '../ids';
+import { uuidv7 } from '../ids';
 import type { ConnectionState } from '../team/connection';
 import type { BackoffPolicy } from './backoff';
-import type { SyncEngineOptions, SyncSettings } from './engineOptions';
+import { queueFor, type SyncEngineOptions, type SyncSettings } from './engineOptions';
 import { classifyFailure } from './engineErrors';
 import { indicatorFor, type SyncRunResult, type SyncStatus } from './engineStatus';
 import { SyncLease } from './lease';
 import { rememberAccount } from './heldChanges';
 import { LiveFollow } from './liveFollow';
 import { OfflineProbe } from './offlineProbe';
+import { RunTimer } from './runTimer';
 import { pushThenPull } from './syncPass';
-import { SyncQueue, type QueueStats } from './queue';
+import type { QueueStats, SyncQueue } from './queue';
 import { unreadableSummary } from './unreadable';
 
 export type { ConnectionSource, SyncEngineOptions, SyncSettings } from './engineOptions';
@@ -41,13 +42,13 @@ export class SyncEngine implements Disposable {
   /** The offline probe just reached the server: the next run reads a 502 or 504 as about its request. */
   private serverAnswered = false;
   private lastStatusKey = '';
-  private timer: NodeJS.Timeout | undefined;
-  private timerDue = Infinity;
+  private readonly timer: RunTimer;
   private readonly live: LiveFollow;
   private disposed = false;
 
   constructor(private readonly o: SyncEngineOptions) {
     this.lease = new SyncLease(o.store, o.clock, uuidv7(o.clock.now()));
+    this.timer = new RunTimer(o.clock, (reason) => this.kick(reason));
     this.live = new LiveFollow({
       store: o.store,
       registry: o.registry,
@@ -86,17 +87,7 @@ export class SyncEngine implements Disposable {
 
   /** The queue with the current settings and account (sharing enqueues through it). */
   queue(): SyncQueue {
-    const s = this.o.settings();
-    const state = this.o.connection.state;
-    return new SyncQueue({
-      registry: this.o.registry,
-      clock: this.o.clock,
-      ...(state.status === 'connected' ? { owner: toLocalId(state.connection.userId) } : {}),
-      maxAttempts: s.maxAttempts,
-      batchSize: s.batchSize,
-      ...(this.o.backoff ? { backoff: this.o.backoff } : {}),
-      ...(this.o.random ? { random: this.o.random } : {}),
-    });
+    return queueFor(this.o, this.o.connection.state);
   }
 
   status(): SyncStatus {
@@ -141,19 +132,11 @@ export class SyncEngine implements Disposable {
 
   /** Asks for a run after `delayMs` unless one is already due sooner. */
   schedule(reason: string, delayMs: number): void {
-    if (this.disposed || this.runDueWithin(delayMs)) return;
-    const due = this.o.clock.now() + delayMs;
-    clearTimeout(this.timer);
-    this.timerDue = due;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerDue = Infinity;
-      this.kick(reason);
-    }, Math.max(0, delayMs));
+    if (!this.disposed) this.timer.schedule(reason, delayMs);
   }
 
   private runDueWithin(delayMs: number): boolean {
-    return this.timer !== undefined && this.timerDue <= this.o.clock.now() + delayMs;
+    return this.timer.dueWithin(delayMs);
   }
 
   /** Gives every failed operation a fresh set of attempts and starts a run. Returns how many. */
@@ -177,7 +160,7 @@ export class SyncEngine implements Disposable {
 
   dispose(): void {
     this.disposed = true;
-    clearTimeout(this.timer);
+    this.timer.clear();
     this.offline.backOnline();
     this.live.dispose();
     for (const s of this.subscriptions.splice(0)) s.dispose();
@@ -308,9 +291,7 @@ export class SyncEngine implements Disposable {
     if (state.status !== 'connected') {
       this.live.dispose();
       this.offline.backOnline();
-      clearTimeout(this.timer);
-      this.timer = undefined;
-      this.timerDue = Infinity;
+      this.timer.clear();
       this.emitStatus();
       return;
     }

@@ -6,6 +6,8 @@ import type { ConnectionState } from '../team/connection';
 import type { BackoffPolicy } from './backoff';
 import type { ConflictStrategy } from './conflict';
 import type { EntityRegistry } from '../entities/registry';
+import { toLocalId } from '../ids';
+import { SyncQueue } from './queue';
 
 export interface SyncSettings {
   /** Seconds between automatic runs; 0 means only on request (and on connecting). */
@@ -43,4 +45,18 @@ export interface SyncEngineOptions {
   reader?: string;
   /** How soon to try again when another window holds the sync lease. Default 10 s. */
   leaseRetryMs?: number;
+}
+
+/** The queue with the current settings, for the signed-in account (whose changes it may send). */
+export function queueFor(o: SyncEngineOptions, state: ConnectionState): SyncQueue {
+  const s = o.settings();
+  return new SyncQueue({
+    registry: o.registry,
+    clock: o.clock,
+    ...(state.status === 'connected' ? { owner: toLocalId(state.connection.userId) } : {}),
+    maxAttempts: s.maxAttempts,
+    batchSize: s.batchSize,
+    ...(o.backoff ? { backoff: o.backoff } : {}),
+    ...(o.random ? { random: o.random } : {}),
+  });
 }
