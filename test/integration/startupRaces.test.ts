@@ -47,6 +47,18 @@ describe('start-up races of the command contract, in a real VS Code host', funct
       elsewhere.dispose();
     }
   };
+  /** An activation of the tests' own, on the real storage, with SecretStorage the test controls. */
+  const ownActivation = () => {
+    const secrets = new MemorySecretStorage();
+    const context: ActivationContext = {
+      extensionUri: extension.extensionUri,
+      globalStorageUri: vscode.Uri.file(realApi.storagePath),
+      subscriptions: [],
+      secrets,
+      logUri: vscode.Uri.file(realApi.logPath),
+    };
+    return { secrets, context };
+  };
   const credentials = (email: string) => ({ serverUrl: server.url, credentials: { email, password: PASSWORD } });
 
   before(async () => {
@@ -77,14 +89,7 @@ describe('start-up races of the command contract, in a real VS Code host', funct
 
   it('commands called while the stored sign-in is restored wait for it, and answer as the signed-in user', async () => {
     const user = await userInTeam('Restore Team');
-    const secrets = new MemorySecretStorage();
-    const context: ActivationContext = {
-      extensionUri: extension.extensionUri,
-      globalStorageUri: vscode.Uri.file(realApi.storagePath),
-      subscriptions: [],
-      secrets,
-      logUri: vscode.Uri.file(realApi.logPath),
-    };
+    const { secrets, context } = ownActivation();
     await extensionModule.deactivate();
     try {
       await extensionModule.activate(context);
@@ -125,14 +130,7 @@ describe('start-up races of the command contract, in a real VS Code host', funct
 
   it('a restore that never finishes holds commands no longer than the server timeout, then they say so', async () => {
     const user = await userInTeam('Stuck Team');
-    const secrets = new MemorySecretStorage();
-    const context: ActivationContext = {
-      extensionUri: extension.extensionUri,
-      globalStorageUri: vscode.Uri.file(realApi.storagePath),
-      subscriptions: [],
-      secrets,
-      logUri: vscode.Uri.file(realApi.logPath),
-    };
+    const { secrets, context } = ownActivation();
     const settings = vscode.workspace.getConfiguration('focusflow');
     await settings.update('server.timeoutSeconds', 1, vscode.ConfigurationTarget.Global);
     await extensionModule.deactivate();

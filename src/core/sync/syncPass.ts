@@ -1,28 +1,14 @@
-import type { Clock } from '../clock';
-import type { Logger } from '../logger';
-import type { SqlDb, Store } from '../store';
 import type { Connection } from '../team/connection';
-import type { TrailBaseClient } from '../trailbase';
 import type { SyncSettings } from './engineOptions';
-import type { ClassifyOptions, Failure } from './engineErrors';
+import type { Failure } from './engineErrors';
 import { pullChanges } from './pull';
-import { pushQueue } from './push';
-import type { SyncQueue } from './queue';
-import type { EntityRegistry } from '../entities/registry';
+import { pushQueue, type PushOptions } from './push';
 
-export interface SyncPassOptions {
-  store: Store;
-  queue: SyncQueue;
-  registry: EntityRegistry;
-  client: TrailBaseClient;
-  clock: Clock;
-  logger: Logger;
+export interface SyncPassOptions extends Pick<PushOptions, 'store' | 'queue' | 'registry' | 'client' | 'clock' | 'logger' | 'onWindow' | 'classify'> {
   settings: SyncSettings;
   connection: Connection;
   /** This version of FocusFlow (see unreadable.ts). */
   reader: string;
-  onWindow: (db: SqlDb) => void;
-  classify: ClassifyOptions;
 }
 
 export interface SyncPassResult {
