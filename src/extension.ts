@@ -35,8 +35,8 @@ export interface FocusFlowApi {
   statusBarText(): string | undefined;
   /** Whether the team connection is restored and signed in; never exposes the tokens themselves. */
   connectionStatus(): ConnectionState['status'] | 'unavailable';
-  /** The sync indicator's text (undefined while hidden) and every text it showed, oldest first. */
-  syncIndicator(): { text: string | undefined; history: readonly string[] } | undefined;
+  /** The sync indicator's text and tooltip (undefined while hidden) and every text it showed, oldest first. */
+  syncIndicator(): { text: string | undefined; tooltip: string | undefined; history: readonly string[] } | undefined;
   /** The Team view's rows and context keys: VS Code offers no API to read a tree view. */
   teamView(): TeamViewProbe | undefined;
   /** How many times the Activity webview reported ready, and what it was last sent. */
@@ -122,12 +122,24 @@ class Composition {
           }),
       }),
     );
-    this.add(registerConnectCommands(connections, feedback));
-    const sync = this.add(registerSync({ store, connection: connections, focus, logger, feedback }));
-    const team = this.add(registerTeam({ store, connection: connections, syncedData: sync.engine.onDidChangeData, focus, logger, feedback }));
+    // Commands called while the stored sign-in is restored wait for it, as long as one server request may take.
+    const signedIn = () => connections.settled(readServerTimeoutMs());
+    const sync = this.add(registerSync({ store, connection: connections, focus, logger, feedback, signedIn }));
+    const team = this.add(
+      registerTeam({ store, connection: connections, syncedData: sync.engine.onDidChangeData, focus, logger, feedback, signedIn }),
+    );
+    this.add(registerConnectCommands(connections, feedback, () => team.afterSignIn()));
     // store.onDidChange too: windows that do not hold the sync lease learn of pulled rows through the file.
     const activityView = this.add(
-      registerActivity({ extensionUri: context.extensionUri, store, connection: connections, logger, feedback, dataChanges: [sync.engine.onDidChangeData, store.onDidChange] }),
+      registerActivity({
+        extensionUri: context.extensionUri,
+        store,
+        connection: connections,
+        logger,
+        feedback,
+        signedIn,
+        dataChanges: [sync.engine.onDidChangeData, store.onDidChange],
+      }),
     );
     // Not awaited: reading the keychain can take a while on some desktops, and nothing here needs it yet.
     void connections.restore().catch((err: unknown) => logger.error(`Could not restore the team connection: ${(err as Error).message}`));
@@ -139,7 +151,7 @@ class Composition {
       logPath,
       statusBarText: () => statusBar.visibleText(),
       connectionStatus: () => connections.state.status,
-      syncIndicator: () => ({ text: sync.indicatorText(), history: sync.indicatorHistory() }),
+      syncIndicator: () => ({ text: sync.indicatorText(), tooltip: sync.indicatorTooltip(), history: sync.indicatorHistory() }),
       teamView: () => team.view,
       activityView: () => activityView.probe,
     };

@@ -194,6 +194,7 @@ describe('sync engine against the local TrailBase-compatible server', function (
     // Bob has nothing to send: the status bar says so, and the tooltip tells whose change waits.
     assert.strictEqual(a.engine.stats().held, 1);
     assert.strictEqual(a.engine.status().indicator.state, 'up-to-date');
+    assert.deepStrictEqual(a.engine.stats().heldFor, [{ userId: base64ToUuid(alice.id), email: alice.email, serverUrl: server.url, count: 1 }]);
 
     await a.connection.connect(server.url, alice.email, PASSWORD);
     await a.engine.idle();

@@ -11,7 +11,7 @@ import type { BackoffPolicy } from '../../src/core/sync/backoff';
 import type { ConflictStrategy } from '../../src/core/sync/conflict';
 import { SyncEngine, type SyncSettings } from '../../src/core/sync/engine';
 import type { SharingContext } from '../../src/core/sync/sharing';
-import type { EntityRegistry } from '../../src/core/sync/registry';
+import type { EntityRegistry } from '../../src/core/entities/registry';
 import { ConnectionService } from '../../src/core/team/connection';
 import { TrailBaseClient, type TrailBaseClientOptions } from '../../src/core/trailbase';
 import type { TestServer } from '../server/harness';

@@ -6,7 +6,7 @@ import { uuidToBase64, uuidv7 } from '../../src/core/ids';
 import { memberDefinition } from '../../src/core/models/member';
 import { sharedSessionDefinition } from '../../src/core/models/sharedSession';
 import { teamDefinition } from '../../src/core/models/team';
-import { EntityRegistry } from '../../src/core/sync/registry';
+import { EntityRegistry } from '../../src/core/entities/registry';
 import { tempDbFile } from '../support/bundleScript';
 import { startTestServer, type TestServer } from '../server/harness';
 import { completedSessions, createTeam, joinTeam, machine, userAccount, type Machine } from './syncFixtures';

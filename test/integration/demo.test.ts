@@ -21,16 +21,23 @@ import { activateExtension, waitFor } from './helpers';
 const DEMO_PASSWORD = 'focusflow-demo';
 const command = <T>(id: string, arg?: unknown) => vscode.commands.executeCommand<T | undefined>(id, arg);
 
-/** Asks the driver of this host for a picture of the window (see test/host/drive-host.js). */
+/**
+ * Asks the driver of this host for a picture of the window (see test/host/drive-host.js), taken once the
+ * Activity webview has painted its chart (`.charts svg`): the view's content arrives a moment after the
+ * view itself, and a picture without it would promise a chart and show an empty view.
+ */
 async function screenshot(name: string): Promise<void> {
   const dir = process.env.SCREENSHOT_DIR;
   if (!dir) return;
   await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
   // The probe reads the providers at once; the workbench repaints the views a moment later.
   await new Promise((resolve) => setTimeout(resolve, 1_500));
-  fs.writeFileSync(path.join(dir, `${name}.request`), '');
-  await waitFor(`the ${name} screenshot`, () => fs.existsSync(path.join(dir, `${name}.done`)), { timeoutMs: 15_000 });
-  fs.rmSync(path.join(dir, `${name}.done`));
+  fs.writeFileSync(path.join(dir, `${name}.request`), JSON.stringify({ waitFor: '.charts svg' }));
+  const done = path.join(dir, `${name}.done`);
+  await waitFor(`the ${name} screenshot`, () => fs.existsSync(done), { timeoutMs: 30_000 });
+  const missing = fs.readFileSync(done, 'utf8');
+  fs.rmSync(done);
+  assert.strictEqual(missing, '', `${name}.png was taken without the Activity chart`);
 }
 
 describe('README walk-through against the demo server, in a real VS Code host', function () {

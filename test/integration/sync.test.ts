@@ -141,4 +141,45 @@ describe('Sharing and sync in a real VS Code host', function () {
     assert.strictEqual(await command('focusflow.clearFailedSyncs', { confirm: true }), 1);
     await waitFor('up to date again', () => indicator()?.text === '$(check) Synced');
   });
+
+  it("says whose sign-in another account's queued share waits for, in the tooltip and in Show Sync Status", async () => {
+    const config = vscode.workspace.getConfiguration('focusflow');
+    // Only on request: the share must still be queued when the account changes.
+    await config.update('sync.intervalSeconds', 0, vscode.ConfigurationTarget.Global);
+    const first = `it-sync-held-a-${stamp}@example.com`;
+    const second = `it-sync-held-b-${stamp}@example.com`;
+    await server.createVerifiedUser(first, PASSWORD);
+    await server.createVerifiedUser(second, PASSWORD);
+    const connect = (email: string) => command('focusflow.connectTeam', { serverUrl: server.url, credentials: { email, password: PASSWORD } });
+    try {
+      await connect(first);
+      const owner = await signedIn(server, first);
+      clients.push(owner);
+      const teamId = await newTeam(owner);
+      await command('focusflow.syncNow', {});
+      const sessionId = await completedFocusSession();
+      assert.ok(await command<string>('focusflow.shareSession', { sessionId, teamId }));
+
+      await connect(second);
+      const stats = await command<QueueStats>('focusflow.getSyncStatus', {});
+      assert.strictEqual(stats?.held, 1);
+      assert.deepStrictEqual(stats?.heldFor.map((h) => [h.email, h.count]), [[first, 1]]);
+      const host = new URL(server.url).host;
+      const tooltip = await waitFor('the tooltip naming the account', () => {
+        const t = indicator()?.tooltip;
+        return t?.includes(first) && t;
+      });
+      assert.ok(tooltip.includes(`Queue: 0 pending, 1 waiting for ${first}, 0 failed`), tooltip);
+      assert.ok(tooltip.includes(`1 change waits for ${first} to sign in to ${host} again`), tooltip);
+      assert.strictEqual(indicator()?.text, '$(check) Synced', "the other account's share does not keep this one pending");
+
+      // Back as the first account, the share goes out.
+      await connect(first);
+      await command('focusflow.syncNow', {});
+      const after = await command<QueueStats>('focusflow.getSyncStatus', {});
+      assert.deepStrictEqual([after?.pending, after?.held, after?.failed], [0, 0, 0]);
+    } finally {
+      await config.update('sync.intervalSeconds', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { EntityRegistry } from '../sync/registry';
+import { EntityRegistry } from '../entities/registry';
 import { memberDefinition } from './member';
 import { sharedSessionDefinition } from './sharedSession';
 import { teamDefinition } from './team';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { base64ToUuid, uuidToBase64 } from '../ids';
-import { parseRecord, SyncableRecord } from '../sync/entity';
-import type { EntityDefinition } from '../sync/registry';
+import { parseRecord, SyncableRecord } from '../entities/entity';
+import type { EntityDefinition } from '../entities/registry';
 import { RecordTable, remoteIdsJson } from './recordTable';
 import { checkRemoteIdMatches, epochMsField, isoFromMs, isoTimeField, localIdField, remoteIdField } from './fields';
 

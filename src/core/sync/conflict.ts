@@ -1,4 +1,4 @@
-import { lastWriteWins, type SyncableEntity } from './entity';
+import { lastWriteWins, type SyncableEntity } from '../entities/entity';
 
 /** How a record changed both locally (with an operation still queued) and on the server is settled. */
 export type ConflictStrategy = 'LastWriteWins' | 'LocalWins' | 'RemoteWins' | 'CustomMerge';

@@ -1,64 +1,22 @@
-import { z } from 'zod';
-import type { Clock } from '../clock';
 import { Emitter, type Disposable, type Event } from '../events';
-import { toLocalId, uuidToBase64, uuidv7 } from '../ids';
-import type { Logger } from '../logger';
-import type { Store } from '../store';
+import { uuidv7 } from '../ids';
 import type { ConnectionState } from '../team/connection';
-import type { Subscription, TrailBaseClient } from '../trailbase';
 import type { BackoffPolicy } from './backoff';
-import type { ConflictStrategy } from './conflict';
+import { queueFor, type SyncEngineOptions, type SyncSettings } from './engineOptions';
 import { classifyFailure } from './engineErrors';
 import { indicatorFor, type SyncRunResult, type SyncStatus } from './engineStatus';
 import { SyncLease } from './lease';
-import { echoesLocalState } from './liveEcho';
+import { rememberAccount } from './heldChanges';
+import { LiveFollow } from './liveFollow';
 import { OfflineProbe } from './offlineProbe';
-import { pullChanges } from './pull';
-import { pushQueue } from './push';
-import { SyncQueue, type QueueStats } from './queue';
+import { RunTimer } from './runTimer';
+import { pushThenPull } from './syncPass';
+import type { QueueStats, SyncQueue } from './queue';
 import { unreadableSummary } from './unreadable';
-import type { EntityRegistry } from './registry';
 
-export interface SyncSettings {
-  /** Seconds between automatic runs; 0 means only on request (and on connecting). */
-  intervalSeconds: number;
-  conflictStrategy: ConflictStrategy;
-  maxAttempts: number;
-  batchSize: number;
-}
-
-/** The part of `ConnectionService` the engine follows. */
-export interface ConnectionSource {
-  readonly state: ConnectionState;
-  readonly onDidChange: Event<ConnectionState>;
-}
-
-export interface SyncEngineOptions {
-  store: Store;
-  connection: ConnectionSource;
-  registry: EntityRegistry;
-  logger: Logger;
-  clock: Clock;
-  /** Read at every run, so a settings change applies from the next run on. */
-  settings: () => SyncSettings;
-  /** Retry timing of queued operations (default: 2 s growing to 10 min). */
-  backoff?: BackoffPolicy;
-  /** The jitter of that backoff (default Math.random); tests fix it to know when a retry is due. */
-  random?: () => number;
-  /** Probing an unreachable server: first delay and cap. Default 2 s to 2 min. */
-  probe?: BackoffPolicy;
-  /** Live updates over SSE while connected (default true). */
-  subscribe?: boolean;
-  /** Delay between a teammate's change arriving live and the pull that fetches it. Default 300 ms. */
-  liveDelayMs?: number;
-  /** This version of FocusFlow (see unreadable.ts). Default 'development'. */
-  reader?: string;
-  /** How soon to try again when another window holds the sync lease. Default 10 s. */
-  leaseRetryMs?: number;
-}
+export type { ConnectionSource, SyncEngineOptions, SyncSettings } from './engineOptions';
 
 const defaultProbe: BackoffPolicy = { baseMs: 2_000, capMs: 120_000 };
-const anyRow = z.unknown();
 
 /**
  * Two-way sync: push the queue, then pull remote changes; one run at a time across windows (lease),
@@ -84,13 +42,22 @@ export class SyncEngine implements Disposable {
   /** The offline probe just reached the server: the next run reads a 502 or 504 as about its request. */
   private serverAnswered = false;
   private lastStatusKey = '';
-  private timer: NodeJS.Timeout | undefined;
-  private timerDue = Infinity;
-  private live: { key: string; account: string; client: TrailBaseClient; streams: Subscription[] } | undefined;
+  private readonly timer: RunTimer;
+  private readonly live: LiveFollow;
   private disposed = false;
 
   constructor(private readonly o: SyncEngineOptions) {
     this.lease = new SyncLease(o.store, o.clock, uuidv7(o.clock.now()));
+    this.timer = new RunTimer(o.clock, (reason) => this.kick(reason));
+    this.live = new LiveFollow({
+      store: o.store,
+      registry: o.registry,
+      logger: o.logger,
+      queue: () => this.queue(),
+      delayMs: o.liveDelayMs ?? 300,
+      runDueWithin: (ms) => this.runDueWithin(ms),
+      schedule: (reason, ms) => this.schedule(reason, ms),
+    });
     this.offline = new OfflineProbe({
       clock: o.clock,
       policy: o.probe ?? defaultProbe,
@@ -120,17 +87,7 @@ export class SyncEngine implements Disposable {
 
   /** The queue with the current settings and account (sharing enqueues through it). */
   queue(): SyncQueue {
-    const s = this.o.settings();
-    const state = this.o.connection.state;
-    return new SyncQueue({
-      registry: this.o.registry,
-      clock: this.o.clock,
-      ...(state.status === 'connected' ? { owner: toLocalId(state.connection.userId) } : {}),
-      maxAttempts: s.maxAttempts,
-      batchSize: s.batchSize,
-      ...(this.o.backoff ? { backoff: this.o.backoff } : {}),
-      ...(this.o.random ? { random: this.o.random } : {}),
-    });
+    return queueFor(this.o, this.o.connection.state);
   }
 
   status(): SyncStatus {
@@ -175,19 +132,11 @@ export class SyncEngine implements Disposable {
 
   /** Asks for a run after `delayMs` unless one is already due sooner. */
   schedule(reason: string, delayMs: number): void {
-    if (this.disposed || this.runDueWithin(delayMs)) return;
-    const due = this.o.clock.now() + delayMs;
-    clearTimeout(this.timer);
-    this.timerDue = due;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerDue = Infinity;
-      this.kick(reason);
-    }, Math.max(0, delayMs));
+    if (!this.disposed) this.timer.schedule(reason, delayMs);
   }
 
   private runDueWithin(delayMs: number): boolean {
-    return this.timer !== undefined && this.timerDue <= this.o.clock.now() + delayMs;
+    return this.timer.dueWithin(delayMs);
   }
 
   /** Gives every failed operation a fresh set of attempts and starts a run. Returns how many. */
@@ -211,9 +160,9 @@ export class SyncEngine implements Disposable {
 
   dispose(): void {
     this.disposed = true;
-    clearTimeout(this.timer);
+    this.timer.clear();
     this.offline.backOnline();
-    this.stopLive();
+    this.live.dispose();
     for (const s of this.subscriptions.splice(0)) s.dispose();
     this.statusEmitter.dispose();
     this.dataEmitter.dispose();
@@ -271,22 +220,26 @@ export class SyncEngine implements Disposable {
     let notBeforeMs = 0;
     const renewal = this.lease.keepAlive((err) => this.o.logger.warn(`Renewing the sync lease failed: ${(err as Error).message}`));
     try {
-      const push = await pushQueue({
+      const pass = await pushThenPull({
         store: this.o.store,
         queue,
         registry: this.o.registry,
         client,
         clock: this.o.clock,
         logger: this.o.logger,
-        batchSize: settings.batchSize,
+        settings,
+        connection,
+        reader: this.o.reader ?? 'development',
         onWindow: (db) => this.lease.extend(db),
         classify,
       });
-      synced = push.acknowledged;
-      changed = push.acknowledged + push.failed > 0;
-      if (push.stopped) {
-        error = push.stopped.message;
-        if (push.stopped.kind === 'offline') this.offline.goOffline(client, push.stopped.message);
+      synced = pass.synced;
+      pulled = pass.pulled;
+      changed = pass.changed;
+      if (pass.pullError !== undefined) throw pass.pullError;
+      if (pass.stopped) {
+        error = pass.stopped.message;
+        if (pass.stopped.kind === 'offline') this.offline.goOffline(client, pass.stopped.message);
         else {
           this.failedRun(error);
           // Refused as signed out while the connection still holds a session (a proxy's 401, say):
@@ -294,22 +247,8 @@ export class SyncEngine implements Disposable {
           notBeforeMs = settings.intervalSeconds * 1000;
         }
       } else {
-        const pull = await pullChanges({
-          store: this.o.store,
-          queue,
-          registry: this.o.registry,
-          client,
-          logger: this.o.logger,
-          strategy: settings.conflictStrategy,
-          userId: connection.userId,
-          scope: `${connection.serverUrl} ${connection.userId}`,
-          reader: this.o.reader ?? 'development',
-        });
-        pulled = pull.applied;
-        changed ||= pull.applied > 0;
         this.offline.backOnline();
         this.runError = undefined;
-        await this.o.store.write((db) => queue.noteSyncCompleted(db, this.o.clock.now()));
       }
     } catch (err) {
       const failure = classifyFailure(err, classify);
@@ -350,52 +289,19 @@ export class SyncEngine implements Disposable {
   private onConnection(state: ConnectionState): void {
     if (this.disposed) return;
     if (state.status !== 'connected') {
-      this.stopLive();
+      this.live.dispose();
       this.offline.backOnline();
-      clearTimeout(this.timer);
-      this.timer = undefined;
-      this.timerDue = Infinity;
+      this.timer.clear();
       this.emitStatus();
       return;
     }
     const { teamId, serverUrl, userId } = state.connection;
-    const account = `${serverUrl} ${userId}`;
-    const key = `${account} ${teamId ?? ''}`;
-    if (this.live?.key !== key || this.live.client !== state.client) {
-      const reason = this.live?.account === account ? 'active team changed' : 'connected';
-      this.stopLive();
-      this.live = { key, account, client: state.client, streams: teamId && this.o.subscribe !== false ? this.follow(state.client, teamId) : [] };
+    const reason = this.live.follow(state.client, `${serverUrl} ${userId}`, teamId, this.o.subscribe !== false);
+    if (reason) {
+      if (reason === 'connected') rememberAccount(this.o.store, this.o.logger, state.connection);
       this.kick(reason);
     }
     this.emitStatus();
-  }
-
-  /** Live changes of the active team: each event asks for a pull shortly after (events are not replayed). */
-  private follow(client: TrailBaseClient, teamId: string): Subscription[] {
-    const team = uuidToBase64(toLocalId(teamId));
-    const delay = this.o.liveDelayMs ?? 300;
-    const sessions = this.o.registry.byApiName('shared_sessions');
-    return ['shared_sessions', 'members'].map((api) =>
-      client.records(api, anyRow).subscribe(
-        '*',
-        {
-          onEvent: (event) => {
-            // A run already due covers the event (a teammate's burst sends thousands): nothing to look up.
-            if (this.runDueWithin(delay)) return;
-            if (api === 'shared_sessions' && sessions && echoesLocalState(this.o.store, this.queue(), sessions, event.record)) return;
-            this.schedule('live change', delay);
-          },
-          onResync: () => this.schedule('live stream resumed', delay),
-          onError: (err: { message: string }) => this.o.logger.debug(`Live sync stream: ${err.message}`),
-        },
-        { where: { team } },
-      ),
-    );
-  }
-
-  private stopLive(): void {
-    for (const s of this.live?.streams ?? []) s.dispose();
-    this.live = undefined;
   }
 
   private emitStatus(): void {

@@ -1,6 +1,6 @@
 import type { Store } from '../store';
 import type { SyncQueue } from './queue';
-import type { EntityDefinition } from './registry';
+import type { EntityDefinition } from '../entities/registry';
 
 /**
  * Whether a live change event only tells this machine what it already holds or is sending: the echo of

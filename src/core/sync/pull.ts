@@ -6,7 +6,7 @@ import type { SqlDb, Store } from '../store';
 import { MAX_LIST_LIMIT, type TrailBaseClient, type Where } from '../trailbase';
 import { resolveConflict, type ConflictStrategy } from './conflict';
 import type { SyncQueue } from './queue';
-import type { EntityDefinition, EntityRegistry, RemoteChange } from './registry';
+import type { EntityDefinition, EntityRegistry, RemoteChange } from '../entities/registry';
 import { deleteSyncState, getSyncState, setSyncState } from './syncState';
 import { forgetAllUnreadable, forgetUnreadable, noteUnreadable, rereadPoint, type UnreadableRecords } from './unreadable';
 

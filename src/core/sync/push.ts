@@ -6,7 +6,8 @@ import { MAX_TRANSACTION_OPS, type TrailBaseClient, type TransactionOp } from '.
 import { classifyFailure, type ClassifyOptions, type Failure } from './engineErrors';
 import type { SyncQueue } from './queue';
 import type { QueuedOp } from './queuedOp';
-import type { EntityRegistry, RemoteOperation } from './registry';
+import type { EntityRegistry, RemoteOperation } from '../entities/registry';
+import { isBare500, judgeUpdate500 } from './updateRefusal';
 
 /** Requests in flight at once unless told otherwise: enough that the server has work queued while this thread is busy saving. */
 export const DEFAULT_PUSH_CONCURRENCY = 8;
@@ -30,6 +31,8 @@ export interface PushOptions {
   onWindow?: (db: SqlDb) => void;
   /** How to read failures (see `ClassifyOptions`). */
   classify?: ClassifyOptions;
+  /** Sends of an update answered with an empty 500 before it counts as refused (see updateRefusal.ts). */
+  updateSends?: number;
 }
 
 export interface PushResult {
@@ -250,7 +253,12 @@ async function sendOne(o: PushOptions, op: QueuedOp, remote: RemoteOperation): P
     }
     return { op, ok: true };
   } catch (err) {
-    const failure = classifyFailure(err, o.classify);
+    let failure = classifyFailure(err, o.classify);
+    if ('Update' in remote && isBare500(err)) {
+      const judged = await judgeUpdate500(o.client, remote.Update, failure, o.classify, o.updateSends);
+      if (!judged) return { op, ok: true };
+      failure = judged;
+    }
     if (failure.kind === 'offline' || failure.kind === 'signed-out') throw new Stop(failure);
     // Deleting what is already gone achieved what the delete wanted.
     if ('Delete' in remote && isStatus(err, 404)) return { op, ok: true };

@@ -1,27 +1,18 @@
 import type { Clock } from '../clock';
 import { uuidv7 } from '../ids';
 import type { SqlDb } from '../store';
-import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff';
+import { defaultBackoff, type BackoffPolicy } from './backoff';
 import { coalesce, type Operation } from './coalesce';
-import type { AnySyncableEntity } from './entity';
-import type { EntityRegistry } from './registry';
+import type { AnySyncableEntity } from '../entities/entity';
+import type { EntityRegistry } from '../entities/registry';
 import { asList, toOp, type QueuedOp, type QueueRow } from './queuedOp';
-import { deleteSyncState, getSyncState, setSyncState } from './syncState';
+import { recordAcknowledged, recordFailure, setSyncStatus, type FailureOptions, type OutcomeContext } from './queueOutcomes';
+import { KEY_LAST_SYNC_AT, queueStats, SENDABLE, type QueueStats } from './queueStats';
+import { setSyncState } from './syncState';
 
 export type { Operation } from './coalesce';
-
-export interface QueueStats {
-  pending: number;
-  /** Of `pending`, those another account queued on this machine: they wait until it signs in again. */
-  held: number;
-  failed: number;
-  /** Operations the server acknowledged, ever. */
-  synced: number;
-  /** Epoch ms of the last acknowledgement or completed sync run. */
-  lastSyncAt: number | undefined;
-  /** The most recent failure, until something succeeds after it. */
-  lastError: string | undefined;
-}
+export type { QueueStats } from './queueStats';
+export type { FailureOptions } from './queueOutcomes';
 
 export interface SyncQueueOptions {
   registry: EntityRegistry;
@@ -37,19 +28,6 @@ export interface SyncQueueOptions {
   backoff?: BackoffPolicy;
 }
 
-export interface FailureOptions {
-  /** The server refused for good (validation, forbidden): fail now, keep its reason. */
-  permanent?: boolean;
-  /** The server's Retry-After, in ms: the next attempt waits at least this long. */
-  retryAfterMs?: number;
-}
-
-/** Not held for another user: binds the signed-in user's id twice (NULL when nobody is signed in). */
-const SENDABLE = '(? IS NULL OR owner IS NULL OR owner = ?)';
-
-const KEY_SYNCED = 'queue.synced_total';
-const KEY_LAST_SYNC_AT = 'queue.last_sync_at';
-const KEY_LAST_ERROR = 'queue.last_error';
 /** Marks the creates among the sendable pending operations in a range of positions as possibly delivered. */
 const MARK_MAY_EXIST = `UPDATE sync_queue SET may_exist_remotely = 1
   WHERE operation = 'create' AND may_exist_remotely = 0 AND status = 'pending' AND ${SENDABLE} AND seq > ? AND seq <= ?`;
@@ -107,6 +85,7 @@ export class SyncQueue {
         lastError: null,
         status: 'pending',
         nextAttemptAt: 0,
+        lastAttemptAt: null,
         revision: 0,
         seq: newest + 1,
       };
@@ -194,48 +173,7 @@ export class SyncQueue {
    * request was in flight: then the newer change stays queued. Returns how many were acknowledged.
    */
   markSucceeded(db: SqlDb, ops: QueuedOp | readonly QueuedOp[]): number {
-    const now = this.clock.now();
-    const list = asList(ops);
-    const acknowledged = list.length;
-    const sent = JSON.stringify(Object.fromEntries(list.map((op) => [op.id, op.revision])));
-    // Rows still holding the revision that was sent are done: one statement retires them all.
-    const retired = db.run(
-      `DELETE FROM sync_queue WHERE rowid IN (SELECT q.rowid FROM json_each(?) AS sent
-         JOIN sync_queue AS q ON q.id = sent.key AND q.revision = sent.value)`,
-      [sent],
-    );
-    // Usually that was all of them. Otherwise the rows left changed while their request was in flight.
-    const kept = new Map<string, Operation>();
-    if (retired < list.length) {
-      for (const row of db.all<{ id: string; operation: Operation }>(
-        'SELECT q.id, q.operation FROM json_each(?) AS sent JOIN sync_queue AS q ON q.id = sent.key',
-        [sent],
-      )) {
-        kept.set(row.id, row.operation);
-      }
-    }
-    for (const op of list) {
-      const operation = kept.get(op.id);
-      if (operation === undefined) continue;
-      // The newer change still has to go out. If what was acknowledged was this create, the record now
-      // exists and the change is an update; a create queued after an acknowledged delete stays a create.
-      const delivered = op.operation === 'create' && operation === 'create';
-      db.run(`UPDATE sync_queue SET operation = ?, retry_count = 0, status = 'pending', next_attempt_at = 0 WHERE id = ?`, [
-        delivered ? 'update' : operation,
-        op.id,
-      ]);
-    }
-    this.setSyncStatus(
-      db,
-      list.filter((op) => !kept.has(op.id) && op.operation !== 'delete'),
-      'synced',
-    );
-    if (acknowledged > 0) {
-      setSyncState(db, KEY_SYNCED, String(this.syncedTotal(db) + acknowledged));
-      setSyncState(db, KEY_LAST_SYNC_AT, String(now));
-      deleteSyncState(db, KEY_LAST_ERROR);
-    }
-    return acknowledged;
+    return recordAcknowledged(db, asList(ops), this.outcomeContext());
   }
 
   /**
@@ -245,37 +183,12 @@ export class SyncQueue {
    * changed since it was sent is not charged: the new content has not failed yet.
    */
   markFailed(db: SqlDb, ops: QueuedOp | readonly QueuedOp[], error: string, options: FailureOptions = {}): { failed: number; retrying: number } {
-    const now = this.clock.now();
-    const rows = asList(ops)
-      .map((op) => ({ op, row: db.get<QueueRow>('SELECT * FROM sync_queue WHERE id = ?', [op.id]) }))
-      .filter((r): r is { op: QueuedOp; row: QueueRow } => r.row !== undefined && r.row.status === 'pending');
-    const failures = Math.max(1, ...rows.map(({ row }) => (row.retry_count ?? 0) + 1));
-    const nextAttemptAt = now + Math.max(backoffDelay(failures, this.random, this.backoff), options.retryAfterMs ?? 0);
-    const givenUp: QueuedOp[] = [];
-    for (const { op, row } of rows) {
-      const sameContent = row.revision === op.revision;
-      const retryCount = (row.retry_count ?? 0) + (sameContent ? 1 : 0);
-      const givesUp = sameContent && (options.permanent === true || retryCount >= this.maxAttempts);
-      // A refusal of content the user has since changed says nothing about the new content: it is due at
-      // once. (After a transient failure it waits like the rest: the server is what is unwell.)
-      const waitUntil = !sameContent && options.permanent === true ? now : nextAttemptAt;
-      db.run(`UPDATE sync_queue SET retry_count = ?, last_error = ?, status = ?, next_attempt_at = ? WHERE id = ?`, [
-        retryCount,
-        error,
-        givesUp ? 'failed' : 'pending',
-        waitUntil,
-        op.id,
-      ]);
-      if (givesUp) givenUp.push(op);
-    }
-    this.setSyncStatus(db, givenUp, 'failed');
-    if (rows.length > 0) setSyncState(db, KEY_LAST_ERROR, error);
-    return { failed: givenUp.length, retrying: rows.length - givenUp.length };
+    return recordFailure(db, asList(ops), error, options, this.outcomeContext());
   }
 
   /** Gives every failed operation a fresh set of attempts, due now. Returns how many. */
   retryFailed(db: SqlDb): number {
-    this.setSyncStatus(db, this.listFailed(db), 'pending');
+    setSyncStatus(db, this.registry, this.listFailed(db), 'pending');
     return db.run(`UPDATE sync_queue SET status = 'pending', retry_count = 0, next_attempt_at = 0 WHERE status = 'failed'`);
   }
 
@@ -306,20 +219,7 @@ export class SyncQueue {
   }
 
   stats(db: SqlDb): QueueStats {
-    const counts = db.get<{ pending: number; held: number; failed: number }>(
-      `SELECT COALESCE(SUM(status = 'pending'), 0) AS pending, COALESCE(SUM(status = 'pending' AND NOT ${SENDABLE}), 0) AS held,
-         COALESCE(SUM(status = 'failed'), 0) AS failed FROM sync_queue`,
-      [this.owner, this.owner],
-    );
-    const lastSyncAt = getSyncState(db, KEY_LAST_SYNC_AT);
-    return {
-      pending: counts?.pending ?? 0,
-      held: counts?.held ?? 0,
-      failed: counts?.failed ?? 0,
-      synced: this.syncedTotal(db),
-      lastSyncAt: lastSyncAt === undefined ? undefined : Number(lastSyncAt),
-      lastError: getSyncState(db, KEY_LAST_ERROR),
-    };
+    return queueStats(db, this.owner);
   }
 
   private due(db: SqlDb, now: number, afterSeq: number, throughSeq: number, limit: number): QueuedOp[] {
@@ -335,19 +235,8 @@ export class SyncQueue {
     return due;
   }
 
-  private syncedTotal(db: SqlDb): number {
-    return Number(getSyncState(db, KEY_SYNCED) ?? 0);
-  }
-
-  /** One statement per entity type for the whole list. */
-  private setSyncStatus(db: SqlDb, ops: readonly QueuedOp[], status: 'pending' | 'synced' | 'failed'): void {
-    const idsByType = new Map<string, string[]>();
-    for (const op of ops) {
-      const ids = idsByType.get(op.entityType);
-      if (ids) ids.push(op.entityId);
-      else idsByType.set(op.entityType, [op.entityId]);
-    }
-    for (const [type, ids] of idsByType) this.registry.get(type).setSyncStatus(db, ids, status);
+  private outcomeContext(): OutcomeContext {
+    return { registry: this.registry, clock: this.clock, random: this.random, backoff: this.backoff, maxAttempts: this.maxAttempts };
   }
 
   private rowFor(db: SqlDb, entityType: string, entityId: string): QueueRow | undefined {

@@ -13,6 +13,8 @@ export interface QueuedOp {
   lastError: string | null;
   status: 'pending' | 'failed';
   nextAttemptAt: number;
+  /** Epoch ms of the last attempt to send it that the server answered, or null before the first. */
+  lastAttemptAt: number | null;
   /** Bumped by every coalesced change; an acknowledgement only retires the revision that was sent. */
   revision: number;
   /** Position in the queue: operations leave in this order (an entity keeps its place when it changes again). */
@@ -31,6 +33,7 @@ export interface QueueRow {
   last_error: string | null;
   status: 'pending' | 'failed';
   next_attempt_at: number;
+  last_attempt_at: number | null;
   revision: number;
   may_exist_remotely: number;
   seq: number;
@@ -49,6 +52,7 @@ export function toOp(row: QueueRow): QueuedOp {
     lastError: row.last_error,
     status: row.status,
     nextAttemptAt: row.next_attempt_at,
+    lastAttemptAt: row.last_attempt_at ?? null,
     revision: row.revision,
     seq: row.seq,
   };

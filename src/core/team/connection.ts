@@ -70,6 +70,27 @@ export class ConnectionService {
     return this.current.status === 'connected' ? this.current.client : undefined;
   }
 
+  /**
+   * The state once a sign-in being restored has finished, or after `timeoutMs` at the latest (the
+   * state then still says `restoring`). Commands wait on this, so one called while the window starts
+   * answers as the user is, signed in, instead of as if signed out.
+   */
+  async settled(timeoutMs: number): Promise<ConnectionState> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    try {
+      // A newer restore may overtake the one awaited (another window signed in): wait for that too.
+      while (this.current.status === 'restoring' && this.latestRestore) {
+        const run = this.latestRestore.run;
+        const finished = await Promise.race([run.then(() => true, () => true), timedOut.then(() => false)]);
+        if (!finished || this.latestRestore.run === run) break;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    return this.current;
+  }
+
   /** Signs back in from stored tokens at start, with no prompt and no network request. */
   restore(): Promise<ConnectionState> {
     const generation = ++this.generation;

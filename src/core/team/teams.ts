@@ -1,50 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { Emitter, type Event } from '../events';
-import { base64ToUuid, toLocalId as localIdOf, uuidToBase64, uuidv7 } from '../ids';
-import type { Logger } from '../logger';
-import { memberDefinition, type MemberRecord, type MemberRole } from '../models/member';
-import { Team, teamDefinition, remoteTeamSchema } from '../models/team';
-import type { Store } from '../store';
+import { base64ToUuid, uuidToBase64, uuidv7 } from '../ids';
+import type { MemberRecord, MemberRole } from '../models/member';
 import { forgetLocalTeam } from '../sync/pull';
-import { MAX_LIST_LIMIT, type TrailBaseClient } from '../trailbase';
-import type { ConnectionState } from './connection';
-import { fetchMembers, localMember, localMembers, remoteMember, replaceMembers, saveMember, type RemoteMemberRow } from './memberRows';
+import type { TrailBaseClient } from '../trailbase';
+import { MemberAdmin, type MemberTarget } from './memberAdmin';
+import { MemberEmails } from './memberEmails';
+import { fetchMembers, localMembers, replaceMembers, type RemoteMemberRow } from './memberRows';
+import { toLocalId, type TeamContext } from './teamContext';
 import { isBadRequest, isOffline, lastOwner, refusal, TeamError } from './teamErrors';
+import { refreshTeamRows, saveMyTeamRows } from './teamRows';
+import type { MembersSource, TeamServiceOptions, TeamSummary } from './teamTypes';
 
-/** The part of `ConnectionService` the team features use. */
-export interface TeamConnection {
-  readonly state: ConnectionState;
-  readonly onDidChange: Event<ConnectionState>;
-  setActiveTeam(teamId: string | undefined): Promise<void>;
-}
-
-export interface TeamServiceOptions {
-  store: Store;
-  connection: TeamConnection;
-  logger: Logger;
-}
-
-/** A team the user belongs to, with their role in it. Ids are the local (hyphenated UUID) spelling. */
-export interface TeamSummary {
-  id: string;
-  name: string;
-  inviteCode: string;
-  role: MemberRole;
-  active: boolean;
-}
-
-/** Whom a role change or removal is about: a membership id or a user id, either spelling. */
-export interface MemberTarget {
-  teamId?: string;
-  memberId?: string;
-  userId?: string;
-}
-
-export type MembersSource = 'server' | 'local';
-
-const ROLE_NAMES: Record<string, MemberRole> = { owner: 'Owner', admin: 'Admin', member: 'Member' };
-const remoteRoles = { Owner: 'owner', Admin: 'admin', Member: 'member' } as const satisfies Record<MemberRole, string>;
+export type { MembersSource, TeamConnection, TeamServiceOptions, TeamSummary } from './teamTypes';
+export type { MemberTarget } from './memberAdmin';
+export { toLocalId } from './teamContext';
 
 const joinRequestRow = z.object({ team: z.string().nullable() });
 
@@ -57,10 +28,23 @@ export class TeamService {
   private readonly changes = new Emitter<void>();
   /** Fires after this service changed the local team tables or the active team. */
   readonly onDidChange: Event<void> = this.changes.event;
-  /** Memberships whose email was already asked for, so a server without emails is not asked again. */
-  private readonly emailsAsked = new Set<string>();
+  private readonly admin: MemberAdmin;
+  private readonly emails: MemberEmails;
 
-  constructor(private readonly o: TeamServiceOptions) {}
+  constructor(private readonly o: TeamServiceOptions) {
+    const context: TeamContext = {
+      store: o.store,
+      session: () => this.session(),
+      teamOf: (teamId) => this.teamOf(teamId),
+      teamName: (teamId) => this.teamName(teamId),
+      connectedClient: () => (this.o.connection.state.status === 'connected' ? this.o.connection.state.client : undefined),
+      teamIds: () => this.teams().map((t) => t.id),
+      saveMembers: (teamId, rows) => this.saveMembers(teamId, rows),
+      changed: () => this.changes.fire(),
+    };
+    this.admin = new MemberAdmin(context);
+    this.emails = new MemberEmails(context);
+  }
 
   /** The signed-in user's local id, or undefined when not connected. */
   get userId(): string | undefined {
@@ -97,7 +81,7 @@ export class TeamService {
     const id = uuidv7();
     // The client-chosen id makes a retried create land on the same team; a trigger makes us its owner.
     await client.records('teams', z.unknown()).create({ id: uuidToBase64(id), name: clean, created_by: uuidToBase64(me) });
-    await this.refreshTeam(client, id);
+    await refreshTeamRows(this.o.store, client, id);
     return this.activate(id);
   }
 
@@ -120,7 +104,7 @@ export class TeamService {
     const request = await client.records('join_requests', joinRequestRow).read(requestId);
     if (!request.team) throw new TeamError('wrong-code', `No team has the invite code "${code}". Ask whoever invited you for the current code.`);
     const teamId = base64ToUuid(request.team);
-    await this.refreshTeam(client, teamId);
+    await refreshTeamRows(this.o.store, client, teamId);
     return this.activate(teamId);
   }
 
@@ -130,7 +114,7 @@ export class TeamService {
     const s = this.o.connection.state;
     if (s.status === 'connected') {
       try {
-        await this.refreshTeam(s.client, id);
+        await refreshTeamRows(this.o.store, s.client, id);
       } catch (err) {
         if (!isOffline(err)) throw err;
       }
@@ -149,7 +133,7 @@ export class TeamService {
     } catch (err) {
       throw refusal(err, `Only owners and admins of "${name}" can rotate its invite code. Ask one of them, or share the current code.`);
     }
-    await this.refreshTeam(client, id);
+    await refreshTeamRows(this.o.store, client, id);
     this.changes.fire();
     return { teamId: id, inviteCode: code };
   }
@@ -190,12 +174,7 @@ export class TeamService {
   /** The teams the server says the user belongs to, saved locally (two requests). */
   async refreshMyTeams(): Promise<TeamSummary[]> {
     const { client, me } = this.session();
-    const teams = await client.records('teams', remoteTeamSchema).list({ limit: MAX_LIST_LIMIT });
-    const mine = await client.records('members', remoteMember).list({ where: { user: uuidToBase64(me) }, limit: MAX_LIST_LIMIT });
-    await this.o.store.write((db) => {
-      for (const t of teams.records) teamDefinition.save(db, Team.fromRemote(t));
-      for (const m of mine.records) saveMember(db, m);
-    });
+    await saveMyTeamRows(this.o.store, client, me);
     this.changes.fire();
     return this.teams();
   }
@@ -218,44 +197,36 @@ export class TeamService {
   }
 
   /** Owners and admins only (and admins never to or from owner); the server has the last word. */
-  async changeMemberRole(target: MemberTarget, role: string): Promise<MemberRecord> {
-    const newRole = ROLE_NAMES[role.toLowerCase()];
-    if (!newRole) throw new TeamError('bad-input', `"${role}" is not a role. Choose owner, admin or member.`);
-    const { client, me } = this.session();
-    const { teamId, member } = await this.findMember(client, target);
-    if (base64ToUuid(member.user) === me) {
-      throw new TeamError('self', 'Nobody can change their own role: ask another owner (or an admin, for admin and member roles).');
-    }
-    const name = this.teamName(teamId);
-    try {
-      await client.records('members', z.unknown()).update(member.id, { role: remoteRoles[newRole] });
-    } catch (err) {
-      throw refusal(
-        err,
-        `Your role in "${name}" does not allow this change. Owners change any role; admins change members' and admins' roles but cannot make anyone owner or change an owner. Ask an owner.`,
-      );
-    }
-    const updated = await client.records('members', remoteMember).read(member.id);
-    await this.o.store.write((db) => saveMember(db, updated));
-    this.changes.fire();
-    return localMember(this.o.store, base64ToUuid(member.id));
+  changeMemberRole(target: MemberTarget, role: string): Promise<MemberRecord> {
+    return this.admin.changeMemberRole(target, role);
   }
 
   /** Owners remove anyone else, admins remove members and admins; leaving yourself is `leaveTeam`. */
-  async removeMember(target: MemberTarget): Promise<MemberRecord> {
-    const { client, me } = this.session();
-    const { teamId, member } = await this.findMember(client, target);
-    if (base64ToUuid(member.user) === me) throw new TeamError('self', 'To leave the team yourself, use FocusFlow: Leave Team.');
-    const removed = localMember(this.o.store, base64ToUuid(member.id));
-    const name = this.teamName(teamId);
+  removeMember(target: MemberTarget): Promise<MemberRecord> {
+    return this.admin.removeMember(target);
+  }
+
+  /**
+   * Sync pulls memberships without emails when the server kit predates them, or keeps the email this
+   * client knew. Asks the server once for members of the user's teams still shown without one.
+   */
+  fillMissingEmails(): Promise<number> {
+    return this.emails.fillMissing();
+  }
+
+  /**
+   * Right after signing in: the user's teams from the server and, when they are in any, an active team
+   * among them, so the connection is usable when connecting resolves. Returns the active team's local
+   * id. A server that lists nothing right now leaves the local state (the next sync pull tries again).
+   */
+  async loadAfterSignIn(): Promise<string | undefined> {
     try {
-      await client.records('members', z.unknown()).delete(member.id);
+      await this.refreshMyTeams();
+      await this.keepActiveTeamCurrent();
     } catch (err) {
-      throw refusal(err, `Your role in "${name}" does not allow removing ${removed.email ?? 'this member'}. Owners remove anyone; admins remove members and admins. Ask an owner.`);
+      this.o.logger.warn(`Signed in, but could not load your teams yet: ${(err as Error).message}. The next sync tries again.`);
     }
-    await this.o.store.write((db) => memberDefinition.remove(db, removed.id));
-    this.changes.fire();
-    return removed;
+    return this.activeTeamId;
   }
 
   /**
@@ -277,30 +248,6 @@ export class TeamService {
     }
     const next = teams[0]?.id;
     if (next !== active) await this.o.connection.setActiveTeam(next);
-  }
-
-  /**
-   * Sync pulls memberships without emails when the server kit predates them, or keeps the email this
-   * client knew. Asks the server once for members of the user's teams still shown without one.
-   */
-  async fillMissingEmails(): Promise<number> {
-    const s = this.o.connection.state;
-    if (s.status !== 'connected') return 0;
-    const teamIds = this.teams().map((t) => t.id);
-    const missing = this.o.store.read((db) =>
-      teamIds.flatMap((team) => db.all<{ id: string; team_id: string }>('SELECT id, team_id FROM members WHERE team_id = ? AND email IS NULL', [team])),
-    );
-    const toAsk = missing.filter((m) => !this.emailsAsked.has(m.id));
-    if (toAsk.length === 0) return 0;
-    for (const m of toAsk) this.emailsAsked.add(m.id);
-    let filled = 0;
-    for (const team of new Set(toAsk.map((m) => m.team_id))) {
-      const rows = await fetchMembers(s.client, team);
-      filled += rows.filter((r) => r.email && toAsk.some((m) => m.id === base64ToUuid(r.id))).length;
-      await this.saveMembers(team, rows);
-    }
-    if (filled > 0) this.changes.fire();
-    return filled;
   }
 
   dispose(): void {
@@ -341,41 +288,8 @@ export class TeamService {
     return this.summary(teamId);
   }
 
-  /** Reads the team and its members from the server into the local tables. */
-  private async refreshTeam(client: TrailBaseClient, teamId: string): Promise<void> {
-    let team;
-    try {
-      team = await client.records('teams', remoteTeamSchema).read(uuidToBase64(teamId));
-    } catch (err) {
-      throw refusal(err, 'You are not a member of that team (any more). Join it with its invite code (FocusFlow: Join Team).', 'no-team');
-    }
-    const members = await fetchMembers(client, teamId);
-    await this.o.store.write((db) => {
-      teamDefinition.save(db, Team.fromRemote(team));
-      replaceMembers(db, teamId, members);
-    });
-  }
-
   private saveMembers(teamId: string, rows: readonly RemoteMemberRow[]): Promise<void> {
     return this.o.store.write((db) => replaceMembers(db, teamId, rows));
-  }
-
-  private async findMember(client: TrailBaseClient, target: MemberTarget): Promise<{ teamId: string; member: RemoteMemberRow }> {
-    const teamId = target.memberId && target.teamId === undefined ? this.teamOfMember(target.memberId) : this.teamOf(target.teamId);
-    const rows = await fetchMembers(client, teamId);
-    await this.saveMembers(teamId, rows);
-    const memberId = target.memberId === undefined ? undefined : toLocalId(target.memberId);
-    const userId = target.userId === undefined ? undefined : toLocalId(target.userId);
-    if (memberId === undefined && userId === undefined) throw new TeamError('bad-input', 'Say which member: pass memberId or userId.');
-    const member = rows.find((r) => (memberId === undefined || base64ToUuid(r.id) === memberId) && (userId === undefined || base64ToUuid(r.user) === userId));
-    if (!member) throw new TeamError('not-found', `That person is not a member of "${this.teamName(teamId)}" (any more). The Team view shows who is.`);
-    return { teamId, member };
-  }
-
-  /** A membership names its team; fall back to the active team when it is not known locally. */
-  private teamOfMember(memberId: string): string {
-    const row = this.o.store.read((db) => db.get<{ team_id: string }>('SELECT team_id FROM members WHERE id = ?', [toLocalId(memberId)]));
-    return row?.team_id ?? this.teamOf(undefined);
   }
 
   /** Local copies of a team the user left go away, as a sync pull would do; the active team moves on. */
@@ -385,13 +299,3 @@ export class TeamService {
     this.changes.fire();
   }
 }
-
-/** Local ids are hyphenated UUIDs; TrailBase's base64 spelling is accepted too. */
-export function toLocalId(id: string): string {
-  try {
-    return localIdOf(id);
-  } catch {
-    throw new TeamError('bad-input', `"${id}" is not a FocusFlow id.`);
-  }
-}
-

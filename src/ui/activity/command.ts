@@ -33,9 +33,12 @@ export function registerTeamActivityCommand(
   connection: { readonly state: ConnectionState },
   provider: ActivityViewProvider,
   feedback: Feedback,
+  signedIn: () => Promise<unknown>,
 ): vscode.Disposable {
   return vscode.commands.registerCommand('focusflow.getTeamActivity', (arg?: TeamActivityArgs) =>
     guarded<TeamActivity>(feedback, async () => {
+      // Called while the window signs back in, it answers for the restored account, not "connect first".
+      await signedIn();
       const state = connection.state;
       const teamId = arg?.teamId ?? (state.status === 'connected' ? state.connection.teamId : undefined);
       if (!teamId) {

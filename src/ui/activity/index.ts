@@ -11,6 +11,8 @@ export interface ActivityDeps extends ActivitySources {
    */
   dataChanges: readonly Event<unknown>[];
   feedback: Feedback;
+  /** Resolves once a sign-in being restored at start has finished (bounded): the command waits on it. */
+  signedIn: () => Promise<unknown>;
 }
 
 /** One event that fires whenever any of `events` does. */
@@ -27,7 +29,7 @@ export function registerActivity(deps: ActivityDeps): vscode.Disposable & { prob
   const registration = vscode.Disposable.from(
     provider,
     vscode.window.registerWebviewViewProvider(ACTIVITY_VIEW_ID, provider),
-    registerTeamActivityCommand(deps.store, deps.connection, provider, deps.feedback),
+    registerTeamActivityCommand(deps.store, deps.connection, provider, deps.feedback, deps.signedIn),
   );
   return Object.assign(registration, { probe: provider.probe });
 }

@@ -8,7 +8,8 @@ import type { ConnectionService } from '../../core/team/connection';
 import type { Store } from '../../core/store';
 import { type Feedback, guarded } from '../commandErrors';
 import { shown } from '../shown';
-import { heldText, unreadableText } from './statusBar';
+import { heldLines } from '../../core/sync/heldChanges';
+import { queueSummary, unreadableText } from './statusBar';
 
 export const syncCommandIds = [
   'focusflow.syncNow',
@@ -24,6 +25,7 @@ export interface SyncCommandDeps {
   store: Store;
   sharing: SharingContext;
   feedback: Feedback;
+  signedIn: () => Promise<unknown>;
 }
 
 /**
@@ -31,7 +33,12 @@ export interface SyncCommandDeps {
  * nothing and resolves to a plain result; called bare (palette, status bar) it may show a picker or ask.
  */
 export function registerSyncCommands(d: SyncCommandDeps): vscode.Disposable {
-  const run = <T>(body: () => Promise<T | undefined>) => guarded(d.feedback, body);
+  // Called while the window signs back in, a command answers for the restored account, not as signed out.
+  const run = <T>(body: () => Promise<T | undefined>) =>
+    guarded(d.feedback, async () => {
+      await d.signedIn();
+      return body();
+    });
   const handlers: Record<(typeof syncCommandIds)[number], (arg?: unknown) => Promise<unknown>> = {
     'focusflow.syncNow': (arg) =>
       run(async () => {
@@ -139,7 +146,7 @@ async function showStatusPick(
   type Item = vscode.QuickPickItem & { command?: string };
   const items: Item[] = [
     ...(signIn ? [{ label: `$(account) ${signIn.label}`, command: signIn.command }] : []),
-    { label: '$(sync) Sync Now', description: `${stats.pending} pending`, command: 'focusflow.syncNow' },
+    { label: '$(sync) Sync Now', description: `${stats.pending - stats.held} pending`, command: 'focusflow.syncNow' },
     ...(failed.length > 0
       ? [
           { label: '$(refresh) Retry Failed Changes', description: `${failed.length} failed`, command: 'focusflow.retryFailedSyncs' },
@@ -147,17 +154,17 @@ async function showStatusPick(
           { label: 'Failed changes', kind: vscode.QuickPickItemKind.Separator },
           ...failed.map((op) => ({
             label: `$(warning) ${op.operation} ${op.entityType.replace('_', ' ')}`,
-            description: `${op.retryCount} attempt${op.retryCount === 1 ? '' : 's'}`,
+            description: `${op.retryCount} attempt${op.retryCount === 1 ? '' : 's'}${op.lastAttemptAt === null ? '' : `, last ${new Date(op.lastAttemptAt).toLocaleString()}`}`,
             detail: shown(op.lastError ?? 'no reason given'),
           })),
         ]
       : []),
-    ...(stats.held > 0 ? [{ label: '$(account) Changes of another account', detail: heldText(stats.held) }] : []),
+    ...heldLines(stats.heldFor).map((detail) => ({ label: '$(account) Waiting for another account', detail: shown(detail) })),
     ...(unreadable ? [{ label: '$(info) Skipped server records', detail: unreadableText(unreadable) }] : []),
   ];
   const last = stats.lastSyncAt === undefined ? 'never synced' : `last sync ${new Date(stats.lastSyncAt).toLocaleString()}`;
   const picked = await vscode.window.showQuickPick(items, {
-    title: `FocusFlow Sync: ${stats.pending} pending, ${stats.failed} failed, ${last}`,
+    title: `FocusFlow Sync: ${queueSummary(stats)}, ${last}`,
     placeHolder: stats.lastError ? `Last error: ${shown(stats.lastError)}` : 'Choose an action',
   });
   if (picked?.command) await vscode.commands.executeCommand(picked.command);

@@ -19,6 +19,8 @@ export interface SyncDeps {
   focus: FocusService;
   logger: Logger;
   feedback: Feedback;
+  /** Resolves once a sign-in being restored at start has finished (bounded): commands wait on it. */
+  signedIn: () => Promise<unknown>;
 }
 
 /** What `registerSync` hands back: a Disposable, plus what the composition root may expose to tests. */
@@ -27,6 +29,8 @@ export interface SyncRegistration {
   engine: SyncEngine;
   /** The sync indicator's text, undefined while hidden. */
   indicatorText(): string | undefined;
+  /** The sync indicator's tooltip, undefined while hidden. */
+  indicatorTooltip(): string | undefined;
   /** Every text the indicator showed, oldest first. */
   indicatorHistory(): readonly string[];
 }
@@ -55,7 +59,7 @@ export function registerSync(d: SyncDeps): SyncRegistration {
   };
   const statusBar = new SyncStatusBar(engine);
   const parts: vscode.Disposable[] = [
-    registerSyncCommands({ engine, connection: d.connection, store: d.store, sharing, feedback: d.feedback }),
+    registerSyncCommands({ engine, connection: d.connection, store: d.store, sharing, feedback: d.feedback, signedIn: d.signedIn }),
     new AutoShare({ focusChanges: d.focus.onDidChange, enabled: readAutoShare, connection: d.connection, sharing, logger: d.logger }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('focusflow.sync.intervalSeconds') && readSyncSettings().intervalSeconds > 0) engine.schedule('settings changed', 0);
@@ -65,6 +69,7 @@ export function registerSync(d: SyncDeps): SyncRegistration {
   return {
     engine,
     indicatorText: () => statusBar.visibleText(),
+    indicatorTooltip: () => statusBar.visibleTooltip(),
     indicatorHistory: () => statusBar.history(),
     // The composition root awaits this: a run in flight finishes its store writes before the store closes.
     dispose: async () => {

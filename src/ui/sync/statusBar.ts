@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { SyncEngine } from '../../core/sync/engine';
 import type { SyncIndicator, SyncStatus } from '../../core/sync/engineStatus';
+import { heldLines, heldWho } from '../../core/sync/heldChanges';
+import type { QueueStats } from '../../core/sync/queue';
 import { readStatusBarMode } from '../focus/focusSettings';
 
 const HISTORY = 200;
@@ -30,6 +32,11 @@ export class SyncStatusBar implements vscode.Disposable {
   /** What the indicator shows now, undefined while hidden (for the integration tests' API). */
   visibleText(): string | undefined {
     return readStatusBarMode() === 'hidden' || this.engine.status().indicator.state === 'not-connected' ? undefined : this.item.text;
+  }
+
+  /** Its tooltip while shown (the integration tests' API: VS Code offers none to read status bar items). */
+  visibleTooltip(): string | undefined {
+    return this.visibleText() === undefined ? undefined : (this.item.tooltip as string | undefined);
   }
 
   /** Every text it showed, oldest first (the last 200), so a test can see a state that lasted a moment. */
@@ -95,19 +102,19 @@ function tooltipFor({ indicator, stats, unreadable }: SyncStatus): string {
   const lines = [
     `FocusFlow sync: ${headline[indicator.state]}`,
     `Last sync: ${stats.lastSyncAt === undefined ? 'never' : new Date(stats.lastSyncAt).toLocaleString()}`,
-    `Queue: ${stats.pending} pending, ${stats.failed} failed, ${stats.synced} sent in total`,
+    `Queue: ${queueSummary(stats)}, ${stats.synced} sent in total`,
+    ...heldLines(stats.heldFor),
   ];
-  if (stats.held > 0) lines.push(heldText(stats.held));
   if (stats.lastError) lines.push(`Last error: ${stats.lastError}`);
   if (unreadable) lines.push(unreadableText(unreadable));
   lines.push('Click for details.');
   return lines.join('\n');
 }
 
-/** Changes another account queued on this machine, for the tooltip and the status quick pick. */
-export function heldText(count: number): string {
-  const changes = count === 1 ? '1 change was' : `${count} changes were`;
-  return `${changes} made while another account was signed in here: ${count === 1 ? 'it goes' : 'they go'} out when that account connects again.`;
+/** "2 pending, 1 waiting for ada@example.com, 0 failed": changes held for another account are not this one's pending. */
+export function queueSummary(stats: QueueStats): string {
+  const waiting = stats.held > 0 ? `, ${stats.held} waiting for ${heldWho(stats.heldFor)}` : '';
+  return `${stats.pending - stats.held} pending${waiting}, ${stats.failed} failed`;
 }
 
 /** Skipped server records, for the tooltip and the status quick pick. */

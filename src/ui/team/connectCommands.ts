@@ -20,25 +20,37 @@ export interface ConnectResult {
   userId: string;
   email?: string;
   serverUrl: string;
+  /** The active team (local id), when the user is in a team. */
+  teamId?: string;
 }
 
 /**
  * Connect, create an account, disconnect. Each takes its inputs as an argument object and prompts only
  * for what is missing; failures become messages with a next step and the command resolves to undefined.
  */
-export function registerConnectCommands(connections: ConnectionService, feedback: Feedback): vscode.Disposable {
+export function registerConnectCommands(
+  connections: ConnectionService,
+  feedback: Feedback,
+  /** Loads the user's teams and chooses the active one; resolves to its id. */
+  afterSignIn: () => Promise<string | undefined>,
+): vscode.Disposable {
   const run = <T>(body: () => Promise<T | undefined>) => guarded(feedback, body);
   return vscode.Disposable.from(
     vscode.commands.registerCommand('focusflow.connectTeam', (arg?: ConnectArgs) =>
       run<ConnectResult>(async () => {
         const input = await askForAccount(connections, arg, 'Connect to Team Server');
         if (!input) return undefined;
-        const connection: Connection = await vscode.window.withProgress(
+        // Resolves once the connection is usable: a command called next finds the teams and the active one.
+        const { connection, teamId } = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: `FocusFlow: connecting to ${new URL(input.serverUrl).host}…` },
-          () => connections.connect(input.serverUrl, input.email, input.password),
+          async (progress) => {
+            const signedIn: Connection = await connections.connect(input.serverUrl, input.email, input.password);
+            progress.report({ message: 'loading your teams…' });
+            return { connection: signedIn, teamId: await afterSignIn() };
+          },
         );
         void vscode.window.showInformationMessage(`FocusFlow: connected to ${new URL(connection.serverUrl).host} as ${connection.email ?? connection.userId}.`);
-        return { userId: connection.userId, email: connection.email, serverUrl: connection.serverUrl };
+        return { userId: connection.userId, email: connection.email, serverUrl: connection.serverUrl, ...(teamId ? { teamId } : {}) };
       }),
     ),
     vscode.commands.registerCommand('focusflow.createAccount', (arg?: ConnectArgs) =>

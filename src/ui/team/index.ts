@@ -23,6 +23,8 @@ export interface TeamDeps {
   focus: { readonly onDidChange: Event<FocusChange>; current(): FocusSession | undefined };
   logger: Logger;
   feedback: Feedback;
+  /** Resolves once a sign-in being restored at start has finished (bounded): commands wait on it. */
+  signedIn: () => Promise<unknown>;
   clock?: Clock;
 }
 
@@ -45,6 +47,8 @@ export interface TeamViewProbe {
 
 export interface TeamRegistration extends vscode.Disposable {
   view: TeamViewProbe;
+  /** Loads the user's teams and chooses the active one right after signing in; resolves to its id. */
+  afterSignIn(): Promise<string | undefined>;
 }
 
 /** The team commands, the "Team" tree view (`focusflow.team`) and its context keys. */
@@ -78,7 +82,7 @@ export function registerTeam(d: TeamDeps): TeamRegistration {
     view,
     { dispose: () => clearInterval(ageing) },
     tree,
-    registerTeamCommands(teams, d.feedback),
+    registerTeamCommands(teams, d.feedback, d.signedIn),
     teams.onDidChange(refresh),
     presence.onDidChange(() => tree.refresh()),
     d.connection.onDidChange(() => {
@@ -123,6 +127,7 @@ export function registerTeam(d: TeamDeps): TeamRegistration {
     };
   };
   return {
+    afterSignIn: () => teams.loadAfterSignIn(),
     view: {
       items: (parent) => tree.getChildren(parent?.node).map(toItem),
       contextKeys: () => keys.snapshot(),

@@ -33,12 +33,15 @@ const nextSteps: Partial<Record<TeamErrorCode, { label: string; command: string 
 /**
  * Team commands. Each takes an argument object (or the Team view node it was invoked on), asks only
  * for what is missing, and resolves to a plain result; a refusal becomes a message with a next step and
- * the command resolves to undefined.
+ * the command resolves to undefined. `signedIn` resolves once a sign-in being restored at start has
+ * finished (or its wait ran out).
  */
-export function registerTeamCommands(teams: TeamService, feedback: Feedback): vscode.Disposable {
+export function registerTeamCommands(teams: TeamService, feedback: Feedback, signedIn: () => Promise<unknown>): vscode.Disposable {
   const run = <T>(body: () => Promise<T | undefined>) =>
     guarded(feedback, async () => {
       try {
+        // A command run while the window is still signing back in answers for the account it restores.
+        await signedIn();
         return await body();
       } catch (err) {
         if (!(err instanceof TeamError)) throw err;

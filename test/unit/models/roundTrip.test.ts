@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { uuidToBase64 } from '../../../src/core/ids';
 import { createEntityRegistry, Member, SharedSession, Team } from '../../../src/core/models';
 import type { Store } from '../../../src/core/store';
-import type { AnySyncableEntity } from '../../../src/core/sync/entity';
+import type { AnySyncableEntity } from '../../../src/core/entities/entity';
 import { SyncQueue } from '../../../src/core/sync/queue';
 import { FakeClock, openStore } from '../sync/fixtures';
 import { memberRecordArb, sharedSessionRecordArb, teamRecordArb } from './arbitraries';

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { uuidToBase64, uuidv7 } from '../../../src/core/ids';
 import { createEntityRegistry, Member, SharedSession, Team } from '../../../src/core/models';
-import { EntityValidationError } from '../../../src/core/sync/entity';
+import { EntityValidationError } from '../../../src/core/entities/entity';
 import { sharedSessionRecord } from '../sync/fixtures';
 
 const team = {

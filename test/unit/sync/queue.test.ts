@@ -4,7 +4,7 @@ import { createEntityRegistry, SharedSession } from '../../../src/core/models';
 import { silentLogger } from '../../../src/core/logger';
 import { Store, type SqlDb } from '../../../src/core/store';
 import { migrations } from '../../../src/core/store/migrations';
-import { EntityValidationError } from '../../../src/core/sync/entity';
+import { EntityValidationError } from '../../../src/core/entities/entity';
 import { SyncQueue, type SyncQueueOptions } from '../../../src/core/sync/queue';
 import { FakeClock, openStore, sharedSession, tempDbFile } from './fixtures';
 
@@ -291,7 +291,7 @@ describe('sync queue', () => {
       store.read((db) => {
         assert.deepStrictEqual(queueRows(db), []);
         assert.deepStrictEqual(sharedRow(db, s.localId), { sync_status: 'synced', remote_session_id: uuidToBase64(s.localId) });
-        assert.deepStrictEqual(queue.stats(db), { pending: 0, held: 0, failed: 0, synced: 1, lastSyncAt: clock.now(), lastError: undefined });
+        assert.deepStrictEqual(queue.stats(db), { pending: 0, held: 0, heldFor: [], failed: 0, synced: 1, lastSyncAt: clock.now(), lastError: undefined });
       });
     });
   });
@@ -343,12 +343,27 @@ describe('sync queue', () => {
       clock.advance(24 * 3600_000);
       assert.deepStrictEqual(await store.write((db) => queue.takeBatch(db, clock.now())), []);
       store.read((db) => {
-        assert.deepStrictEqual(queue.stats(db), { pending: 0, held: 0, failed: 1, synced: 0, lastSyncAt: undefined, lastError: 'HTTP 503 (attempt 8)' });
+        assert.deepStrictEqual(queue.stats(db), { pending: 0, held: 0, heldFor: [], failed: 1, synced: 0, lastSyncAt: undefined, lastError: 'HTTP 503 (attempt 8)' });
         const [failed] = queue.listFailed(db);
         assert.strictEqual(failed.lastError, 'HTTP 503 (attempt 8)');
         assert.strictEqual(failed.retryCount, 8);
         assert.strictEqual(sharedRow(db, s.localId)?.sync_status, 'failed');
       });
+    });
+
+    it('stamps every answered attempt in last_attempt_at, which Show Sync Status reads back', async () => {
+      await share();
+      const lastAttempt = () => store.read((db) => db.get<{ t: number | null }>('SELECT last_attempt_at AS t FROM sync_queue')?.t);
+      assert.strictEqual(lastAttempt(), null, 'never attempted yet');
+      const [op] = await store.write((db) => queue.takeBatch(db, clock.now()));
+      const firstAt = clock.now();
+      await store.write((db) => queue.markFailed(db, op, 'HTTP 500'));
+      assert.strictEqual(lastAttempt(), firstAt);
+      clock.advance(3600_000);
+      const [again] = await store.write((db) => queue.takeBatch(db, clock.now()));
+      await store.write((db) => queue.markFailed(db, again, 'refused', { permanent: true }));
+      const [failed] = store.read((db) => queue.listFailed(db));
+      assert.strictEqual(failed.lastAttemptAt, clock.now(), 'the failed change says when it was last tried');
     });
 
     it('honours a configured attempt limit', async () => {

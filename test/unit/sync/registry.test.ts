@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { base64ToUuid, uuidToBase64, uuidv7 } from '../../../src/core/ids';
 import { createEntityRegistry, Member, SharedSession, Team } from '../../../src/core/models';
 import type { SqlDb, Store } from '../../../src/core/store';
-import { parseRecord, SyncableRecord } from '../../../src/core/sync/entity';
-import { EntityRegistry, type EntityDefinition } from '../../../src/core/sync/registry';
+import { parseRecord, SyncableRecord } from '../../../src/core/entities/entity';
+import { EntityRegistry, type EntityDefinition } from '../../../src/core/entities/registry';
 import { SyncQueue } from '../../../src/core/sync/queue';
 import { FakeClock, openStore, sharedSessionRecord } from './fixtures';
 

@@ -1,6 +1,13 @@
 import type { SqlDb } from '../store';
 import type { AnySyncableEntity } from './entity';
-import type { QueuedOp } from './queuedOp';
+
+/** A change waiting to be sent: what `toRemoteOperation` needs of a queued operation. */
+export interface OutgoingChange {
+  entityType: string;
+  entityId: string;
+  operation: 'create' | 'update' | 'delete';
+  payload: unknown;
+}
 
 /** A server row as the pull sees it: the entity, whether it is a tombstone, and its server-time checkpoint. */
 export interface RemoteChange<E extends AnySyncableEntity = AnySyncableEntity> {
@@ -94,7 +101,7 @@ export class EntityRegistry {
    * attempt may have reached the server: the record APIs use conflict_resolution REPLACE, so the same
    * client id lands on the same row with the latest payload instead of a second record.
    */
-  toRemoteOperation(op: QueuedOp): RemoteOperation {
+  toRemoteOperation(op: OutgoingChange): RemoteOperation {
     const definition = this.get(op.entityType);
     const entity = definition.fromRecord(op.payload);
     const api_name = definition.apiName;
