@@ -31,7 +31,7 @@ function holdFile(file: string, times: number, code = 'EBUSY'): { times: number;
   }) as typeof fs.openSync;
   return hold;
 }
-/** Window A, which has not looked at the file since window B saved a session into it. */
+/** Window A, which has not looked at the files since window B saved a session into them (a journal record). */
 async function windowAfterAnothersSave(): Promise<{ file: string; a: Store; b: Store }> {
   const file = tempDbFile();
   const a = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
@@ -103,7 +103,7 @@ describe('store: many windows, one file', function () {
   });
   it("waits out another window's write held for a moment by another program, and saves on top of it", async () => {
     const { file, a, b } = await windowAfterAnothersSave();
-    const hold = holdFile(file, 2);
+    const hold = holdFile(`${file}.journal`, 2);
     try {
       await a.write(insertSession('from-a'));
     } finally {
@@ -116,7 +116,7 @@ describe('store: many windows, one file', function () {
 
   it("refuses to save over another window's write it cannot read, says why, and saves once it can", async () => {
     const { file, a, b } = await windowAfterAnothersSave();
-    const hold = holdFile(file, Infinity);
+    const hold = holdFile(`${file}.journal`, Infinity);
     try {
       await assert.rejects(a.write(insertSession('from-a')), (err: Error & { code?: string }) => {
         assert.strictEqual(err.code, 'persist-failed');
@@ -132,7 +132,7 @@ describe('store: many windows, one file', function () {
   });
   it("says to check the permissions when another window's save cannot be read for lack of them", async () => {
     const { file, a, b } = await windowAfterAnothersSave();
-    const hold = holdFile(file, Infinity, 'EACCES');
+    const hold = holdFile(`${file}.journal`, Infinity, 'EACCES');
     try {
       await assert.rejects(a.write(insertSession('from-a')), /EACCES.*permissions do not let FocusFlow read it \(it may belong to another user\)/);
     } finally {
