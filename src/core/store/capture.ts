@@ -26,7 +26,7 @@ interface Snapshot {
  *   the number of rows the hook reported;
  * - rows displaced by `INSERT OR REPLACE` / `UPDATE OR REPLACE`: replay inserts the after-image with
  *   `OR REPLACE` too, so the same unique key displaces the same row on the base image;
- * - `sqlite_sequence` (AUTOINCREMENT): its rows for the tables written are carried in the record;
+ * - `sqlite_sequence` (AUTOINCREMENT): when it changed, the record carries all of it (a row per table);
  * - rows changed by triggers fire the hook like any other; replay runs with the triggers set aside,
  *   so they are not applied twice;
  * - `WITHOUT ROWID` tables never fire the hook: they are refused (see `assertJournalable`).
@@ -35,6 +35,7 @@ export class ChangeCapture {
   private touched = new Map<string, Set<number>>();
   private hookCalls = 0;
   private start: Snapshot | undefined;
+  private sequencesBefore: string | undefined;
 
   constructor(private readonly db: SqlJsDb) {}
 
@@ -42,6 +43,7 @@ export class ChangeCapture {
     this.touched = new Map();
     this.hookCalls = 0;
     this.start = snapshot(this.db);
+    this.sequencesBefore = JSON.stringify(readSequences(this.db));
     this.db.raw.updateHook((_op, database, table, rowid) => {
       this.hookCalls++;
       // TEMP tables are not in the image; the callback must not touch the connection, so only note.
@@ -70,7 +72,10 @@ export class ChangeCapture {
     if (rows > MAX_ROWS_PER_RECORD) return { kind: 'image', reason: `${rows} rows in one group` };
     const tables: JournalRecord['tables'] = {};
     for (const [table, rowids] of this.touched) tables[table] = this.afterImages(table, rowids);
-    return { kind: 'rows', tables, sequences: this.sequences([...this.touched.keys()]), rows };
+    // SQLite may write sqlite_sequence even when no row changed (a trigger that could insert did not).
+    const sequences = readSequences(this.db);
+    const sequencesChanged = JSON.stringify(sequences) !== this.sequencesBefore;
+    return { kind: 'rows', tables, sequences: sequencesChanged ? sequences : undefined, rows: rows + (sequencesChanged ? 1 : 0) };
   }
 
   /** Drops the hook without describing anything (the group failed). */
@@ -92,16 +97,12 @@ export class ChangeCapture {
     }
     return changes;
   }
+}
 
-  private sequences(tables: string[]): JournalRecord['sequences'] {
-    const hasSequence = this.db.get("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'");
-    if (!hasSequence) return undefined;
-    const rows = this.db
-      .all<{ name: string; seq: number }>('SELECT name, seq FROM sqlite_sequence')
-      .filter((r) => tables.includes(r.name))
-      .map((r): [string, number] => [r.name, r.seq]);
-    return rows.length ? rows : undefined;
-  }
+/** The whole of `sqlite_sequence` (one row per AUTOINCREMENT table), or none when no table uses it. */
+function readSequences(db: SqlJsDb): [name: string, seq: number][] | undefined {
+  if (!db.get("SELECT 1 AS y FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'")) return undefined;
+  return db.all<{ name: string; seq: number }>('SELECT name, seq FROM sqlite_sequence ORDER BY name').map((r): [string, number] => [r.name, r.seq]);
 }
 
 function snapshot(db: SqlJsDb): Snapshot {

@@ -21,7 +21,7 @@ export interface JournalRecord {
   /** Consecutive within a generation, from 1. */
   seq: number;
   tables: Record<string, TableChanges>;
-  /** `sqlite_sequence` rows of the AUTOINCREMENT tables the commit wrote, which the update hook never reports. */
+  /** All of `sqlite_sequence` when the commit changed it (AUTOINCREMENT), which the update hook never reports. */
   sequences?: [name: string, seq: number][];
 }
 

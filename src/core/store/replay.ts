@@ -18,9 +18,9 @@ export function applyRecord(db: SqlDb, record: JournalRecord): void {
     const insert = `INSERT OR REPLACE INTO ${name} (rowid, ${changes.columns.map(quoteName).join(', ')}) VALUES (${changes.columns.map(() => '?').join(', ')}, ?)`;
     for (const row of changes.upserts) db.run(insert, row as SqlParam[]);
   }
-  for (const [name, seq] of record.sequences ?? []) {
-    db.run('DELETE FROM sqlite_sequence WHERE name = ?', [name]);
-    db.run('INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)', [name, seq]);
+  if (record.sequences) {
+    db.run('DELETE FROM sqlite_sequence');
+    for (const [name, seq] of record.sequences) db.run('INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)', [name, seq]);
   }
   for (const t of triggers) db.exec(t.sql);
 }
