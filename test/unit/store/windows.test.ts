@@ -72,16 +72,21 @@ describe('store: many windows, one file', function () {
     }
   });
 
-  it("shows one window's write to another at once on read, and as a change event within a second", async () => {
+  it("shows one window's write to another at once on read, and as a change event within a second, reading only the new record", async () => {
     const file = tempDbFile();
     const a = (await Store.open({ file, logger: silentLogger })).store;
     const b = (await Store.open({ file, logger: silentLogger, pollMs: 200 })).store;
     const external = new Promise<void>((resolve) => b.onDidChange((e) => e.origin === 'external' && resolve()));
+    const before = { ...b.counters };
     await a.write(insertSession('from-a'));
     const started = Date.now();
     await external;
     assert.ok(Date.now() - started < 1000, 'the other window heard of the change too late');
     assert.strictEqual(countSessions(b), 1);
+    // Only the new record was read: no reload of the base, a few hundred bytes of journal.
+    assert.strictEqual(b.counters.reloads, before.reloads, 'the other window reloaded the whole database');
+    const read = b.counters.journalBytesRead - before.journalBytesRead;
+    assert.ok(read > 0 && read < 1024, `the other window read ${read} bytes of journal for one change`);
 
     await b.write(insertSession('from-b'));
     assert.strictEqual(countSessions(a), 2, 'a read after the other write sees it');
