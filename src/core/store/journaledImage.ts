@@ -2,11 +2,10 @@ import type { SqlJsStatic } from 'sql.js';
 import type { Logger } from '../logger';
 import { uuidv7 } from '../ids';
 import type { Captured } from './capture';
-import { readGeneration, writeGeneration, type Generation } from './generation';
-import { openImage } from './image';
+import { writeGeneration, type Generation } from './generation';
 import { decodeRecords, encodeRecord, type DecodedJournal } from './journalRecord';
-import { applyRecord } from './replay';
-import { SqlJsDb } from './sqlDb';
+import { applyInOrder, describeTail, loadState, type Loaded, type RecordState } from './replay';
+import type { SqlJsDb } from './sqlDb';
 import type { StoragePort, StoredFile } from './storagePort';
 
 export interface Counters {
@@ -23,17 +22,6 @@ export interface Counters {
 }
 
 type Plan = { kind: 'none' } | { kind: 'tail'; journal: StoredFile } | { kind: 'reload'; base: StoredFile; journal?: StoredFile };
-
-interface Loaded {
-  db: SqlJsDb;
-  generation: Generation | undefined;
-  offset: number;
-  nextSeq: number;
-  /** Records in the journal that belong to another base image. */
-  foreign?: { records: number; redundant: boolean };
-  /** Bytes after the last applicable record that are not one (a torn or damaged tail). */
-  tail?: { offset: number; reason: string };
-}
 
 /**
  * The database as two files: a base image (a whole sql.js export, replaced atomically at each checkpoint)
@@ -86,14 +74,14 @@ export class JournaledImage {
     const journal = listing.find((f) => f.name === this.journalName);
     const baseBytes = base ? await this.storage.read(this.baseName) : undefined;
     const journalBytes = journal ? await this.storage.read(this.journalName) : undefined;
-    return { loaded: this.build(baseBytes, base?.version, journalBytes), base, journal, baseFound: !!baseBytes };
+    return { loaded: loadState(this.sql, baseBytes, base?.version, journalBytes), base, journal, baseFound: !!baseBytes };
   }
 
   /** `loadFromDisk` without awaiting, for ports with synchronous reads. */
   loadFromDiskSync(base: StoredFile, journal: StoredFile | undefined): Candidate {
     const sync = this.storage.sync!;
     const baseBytes = sync.read(this.baseName);
-    return { loaded: this.build(baseBytes, base.version, journal ? sync.read(this.journalName) : undefined), base, journal, baseFound: !!baseBytes };
+    return { loaded: loadState(this.sql, baseBytes, base.version, journal ? sync.read(this.journalName) : undefined), base, journal, baseFound: !!baseBytes };
   }
 
   /** What to read to catch up with the files as listed. */
@@ -233,33 +221,6 @@ export class JournaledImage {
     this.needsCheckpoint = true;
   }
 
-  private build(baseBytes: Uint8Array | undefined, baseVersion: string | undefined, journalBytes: Uint8Array | undefined): Loaded {
-    const db = baseBytes ? openImage(this.sql, baseBytes) : new SqlJsDb(new this.sql.Database());
-    try {
-      const generation = readGeneration(db);
-      const loaded: Loaded = { db, generation, offset: 0, nextSeq: 1 };
-      if (!journalBytes?.length) return loaded;
-      const decoded = decodeRecords(journalBytes);
-      const first = decoded.records[0]?.record;
-      if (first && (first.generation !== generation?.id || first.base !== baseVersion)) {
-        const last = decoded.records[decoded.records.length - 1].record;
-        const redundant = !!generation && first.generation === generation.previous && last.generation === first.generation && last.seq <= (generation.previousSeq ?? 0);
-        loaded.foreign = { records: decoded.records.length, redundant };
-        loaded.offset = journalBytes.length;
-        return loaded;
-      }
-      const state: RecordState = { offset: 0, nextSeq: 1, generation, base: baseVersion };
-      this.applyRecordsTo(db, decoded, state);
-      loaded.offset = state.offset;
-      loaded.nextSeq = state.nextSeq;
-      if (loaded.offset < journalBytes.length) loaded.tail = { offset: loaded.offset, reason: state.stopped ?? describeTail(decoded) };
-      return loaded;
-    } catch (err) {
-      db.close();
-      throw err;
-    }
-  }
-
   /** Makes a loaded image the state. */
   adopt({ loaded, base, journal }: Candidate): void {
     if (loaded.tail) this.logger.warn(`The database journal ends in ${loaded.tail.reason} at byte ${loaded.tail.offset}; it is left out and cut off at the next write.`);
@@ -279,42 +240,9 @@ export class JournaledImage {
 
   private applyRecords(db: SqlJsDb, decoded: DecodedJournal): number {
     const state: RecordState = { offset: this.offset, nextSeq: this.nextSeq, generation: this.generation, base: this.baseVersion };
-    const applied = this.applyRecordsTo(db, decoded, state);
+    const applied = applyInOrder(db, decoded, state);
     this.offset = state.offset;
     this.nextSeq = state.nextSeq;
-    return applied;
-  }
-
-  /** Applies records in order while they follow on; stops at the first that does not (and says why). */
-  private applyRecordsTo(db: SqlJsDb, decoded: DecodedJournal, state: RecordState): number {
-    let applied = 0;
-    if (!decoded.records.length) return 0;
-    db.exec('BEGIN');
-    try {
-      for (const { record, end } of decoded.records) {
-        if (record.generation !== state.generation?.id || record.base !== state.base || record.seq !== state.nextSeq) {
-          state.stopped = `a record out of sequence (${record.seq}, expected ${state.nextSeq})`;
-          break;
-        }
-        db.exec('SAVEPOINT replay');
-        try {
-          applyRecord(db, record);
-          db.exec('RELEASE replay');
-        } catch (err) {
-          db.exec('ROLLBACK TO replay');
-          db.exec('RELEASE replay');
-          state.stopped = `a record that does not fit the database (${(err as Error).message})`;
-          break;
-        }
-        state.offset = end;
-        state.nextSeq++;
-        applied++;
-      }
-      db.exec('COMMIT');
-    } catch (err) {
-      db.exec('ROLLBACK');
-      throw err;
-    }
     return applied;
   }
 }
@@ -324,20 +252,6 @@ export interface Candidate {
   base: StoredFile | undefined;
   journal: StoredFile | undefined;
   baseFound: boolean;
-}
-
-interface RecordState {
-  offset: number;
-  nextSeq: number;
-  generation: Generation | undefined;
-  base: string | undefined;
-  stopped?: string;
-}
-
-function describeTail(decoded: DecodedJournal): string {
-  if (decoded.damaged) return decoded.damaged.reason;
-  if (decoded.incomplete) return 'a record cut short';
-  return 'bytes that are not a record';
 }
 
 export function timestamp(): string {

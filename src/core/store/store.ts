@@ -2,16 +2,16 @@ import * as path from 'path';
 import type { SqlJsStatic } from 'sql.js';
 import type { Logger } from '../logger';
 import { Emitter, type Event } from '../events';
-import { ChangeCapture, assertJournalable, type Captured } from './capture';
 import { StoreError } from './errors';
-import { isFileAccessError, whileHeld } from './image';
-import { JournaledImage, timestamp, type Candidate, type Counters } from './journaledImage';
-import { migrate } from './migrate';
+import { Follower } from './follower';
+import { applyAndPersist, unreadableError, type Outcome, type PendingWrite } from './groupCommit';
+import { loadAtOpen, type Recovered } from './openFiles';
+import { JournaledImage, type Counters } from './journaledImage';
 import { migrations as allMigrations, type Migration } from './migrations';
 import { createNodeStorage } from './nodeStorage';
 import { loadSqlJs } from './sqlite';
 import { SqlJsDb, type SqlDb } from './sqlDb';
-import type { StoragePort, StoredFile } from './storagePort';
+import type { StoragePort } from './storagePort';
 
 /**
  * The journal's size bound. At 100k sessions (an 11.5 MB image) a checkpoint costs ~60 ms and writes the
@@ -49,13 +49,7 @@ export interface StoreChange {
 export interface OpenResult {
   store: Store;
   /** Set when the file at start could not be read as a database and was moved aside. */
-  recovered?: { movedTo: string; reason: string };
-}
-
-interface PendingWrite {
-  fn: (db: SqlDb) => unknown;
-  resolve: (value: unknown) => void;
-  reject: (err: unknown) => void;
+  recovered?: Recovered;
 }
 
 /**
@@ -76,17 +70,17 @@ export class Store {
   private readonly poll: ReturnType<typeof setInterval>;
   private readonly watcher: { dispose(): void } | undefined;
   private watchDebounce: ReturnType<typeof setTimeout> | undefined;
-  /** The version of the base last found damaged or too new to take in. */
-  private unusable: string | undefined;
+  private readonly follower: Follower;
 
   private constructor(
     private readonly disk: JournaledImage,
     private readonly storage: StoragePort,
     private readonly file: string,
     private readonly logger: Logger,
-    private readonly migrations: readonly Migration[],
+    migrations: readonly Migration[],
     pollMs: number,
   ) {
+    this.follower = new Follower(disk, storage, logger, migrations);
     this.poll = setInterval(() => void this.checkExternal(), pollMs);
     (this.poll as { unref?: () => void }).unref?.();
     this.watcher = this.watchFolder();
@@ -107,44 +101,8 @@ export class Store {
     const release = await storage.lock();
     try {
       const disk = new JournaledImage(sql, storage, baseName, logger, options.journalLimitBytes ?? DEFAULT_JOURNAL_LIMIT_BYTES, emptyDb(sql));
-      let recovered: OpenResult['recovered'];
-      let candidate: Candidate;
-      try {
-        candidate = await whileHeld(() => disk.loadFromDisk());
-      } catch (err) {
-        // A file that cannot be opened is not a damaged one: moving it aside would hide the history.
-        if (isFileAccessError(err)) {
-          throw new StoreError(
-            'unwritable',
-            `FocusFlow cannot read its database ${file} (${(err as { code: string }).code}); another program may be holding it. Close it or wait, then reload the window.`,
-            err,
-          );
-        }
-        const movedTo = `${file}.corrupt-${timestamp()}`;
-        const bytes = await storage.read(baseName);
-        if (bytes) await storage.replace(path.basename(movedTo), bytes);
-        await storage.remove(baseName);
-        recovered = { movedTo, reason: (err as Error).message };
-        logger.warn(`Database could not be read (${recovered.reason}); moved it to ${movedTo} and started a new one.`);
-        candidate = await disk.loadFromDisk();
-      }
       const migrations = options.migrations ?? allMigrations;
-      const db = candidate.loaded.db;
-      let from: number, to: number;
-      try {
-        ({ from, to } = inTransaction(db, () => migrate(db, migrations)));
-        assertJournalable(db);
-      } catch (err) {
-        db.close();
-        throw err;
-      }
-      disk.adopt(candidate);
-      await disk.settleJournal();
-      // A new schema is written as a whole image: the journal carries rows, not schema changes.
-      if (from !== to || !candidate.baseFound || disk.needsCheckpoint) {
-        await disk.checkpoint();
-        if (from !== to) logger.info(`Database schema ${from} → ${to} at ${file}`);
-      }
+      const recovered = await loadAtOpen(disk, storage, file, logger, migrations);
       const store = new Store(disk, storage, file, logger, migrations, options.pollMs ?? 1_000);
       return { store, recovered };
     } finally {
@@ -200,7 +158,7 @@ export class Store {
     if (!journal?.size) return;
     const release = await this.storage.lock();
     try {
-      await this.catchUp({ mustRead: true });
+      await this.follower.catchUp({ mustRead: true });
       await this.disk.settleJournal();
       await this.disk.checkpoint();
     } finally {
@@ -232,15 +190,15 @@ export class Store {
       return;
     }
     this.committing = true;
-    const outcomes: { ok: boolean; value: unknown }[] = [];
+    const outcomes: Outcome[] = [];
     let reloaded = false;
     try {
       // Writing on top of changes that could not be read would erase the other window's work.
-      reloaded = await this.catchUp({ mustRead: true }).catch((err: unknown) => {
-        throw this.unreadableError(err);
+      reloaded = await this.follower.catchUp({ mustRead: true }).catch((err: unknown) => {
+        throw unreadableError(err);
       });
       await this.disk.settleJournal();
-      await this.applyAndPersist(group, outcomes);
+      await applyAndPersist(this.disk, this.follower, this.logger, group, outcomes);
     } catch (err) {
       this.logger.error(`Could not save the FocusFlow database: ${(err as Error).message}`);
       const failure =
@@ -262,68 +220,6 @@ export class Store {
     if (outcomes.some((o) => o.ok)) this.notify('local');
   }
 
-  /**
-   * Runs the group in one transaction and makes it durable before COMMIT: memory never holds a committed
-   * change the disk does not. A group the journal cannot carry commits first and is then written whole.
-   */
-  private async applyAndPersist(group: PendingWrite[], outcomes: { ok: boolean; value: unknown }[]): Promise<void> {
-    const db = this.disk.db;
-    const capture = new ChangeCapture(db);
-    db.exec('BEGIN');
-    let captured: Captured;
-    try {
-      capture.begin();
-      for (const write of group) outcomes.push(applyInSavepoint(db, write.fn));
-      captured = capture.finish();
-    } catch (err) {
-      capture.abandon();
-      db.exec('ROLLBACK');
-      throw err;
-    }
-    const changed = outcomes.some((o) => o.ok) && (captured.kind === 'image' || captured.rows > 0);
-    if (changed && captured.kind === 'rows' && !this.disk.needsCheckpoint) {
-      try {
-        await this.disk.append(captured);
-      } catch (err) {
-        db.exec('ROLLBACK');
-        await this.disk.undoFailedAppend();
-        throw err;
-      }
-      db.exec('COMMIT');
-      if (this.disk.journalFull) {
-        // The group is durable already; a checkpoint that fails now is retried at the next commit.
-        await this.disk.checkpoint().catch((err: unknown) => this.logger.warn(`Checkpoint failed, the journal keeps growing for now: ${(err as Error).message}`));
-      }
-      return;
-    }
-    db.exec('COMMIT');
-    if (!changed && !this.disk.needsCheckpoint) return;
-    try {
-      if (captured.kind === 'image') this.logger.info(`Writing the whole database: ${captured.reason}.`);
-      await this.disk.checkpoint();
-      this.disk.counters.persists++;
-    } catch (err) {
-      // Memory is ahead of the disk now: go back to what is on disk, so nothing unsaved is shown.
-      this.disk.distrustMemory();
-      await this.catchUp({}).catch(() => undefined);
-      throw err;
-    }
-  }
-
-  private unreadableError(err: unknown): unknown {
-    if (err instanceof StoreError || !isFileAccessError(err)) return err;
-    const code = (err as { code: string }).code;
-    const why =
-      code === 'EACCES' || code === 'EPERM'
-        ? 'its permissions do not let FocusFlow read it (it may belong to another user), or another program is holding it'
-        : 'another program, such as an antivirus or a sync tool, is holding the file';
-    return new StoreError(
-      'persist-failed',
-      `FocusFlow could not read the database another window just saved (${code}): ${why}. Your change was not saved; check, then try again.`,
-      err,
-    );
-  }
-
   /** Tells listeners; one that throws is logged, never allowed to stop the store. */
   private notify(origin: StoreChange['origin']): void {
     try {
@@ -333,87 +229,10 @@ export class Store {
     }
   }
 
-  /**
-   * Takes in what other windows wrote: the new journal records, or the whole base after another window
-   * checkpointed (or a backup tool put a file back). With `mustRead`, changes that cannot be read for now
-   * (held by an antivirus or a sync tool) or that a newer FocusFlow wrote throw instead; a base whose
-   * content is damaged is still passed over, and the next save replaces it with this good copy.
-   */
-  private async catchUp(o: { mustRead?: boolean }): Promise<boolean> {
-    const plan = this.disk.plan(await this.storage.list(this.disk.baseName));
-    if (plan.kind === 'none') return false;
-    if (plan.kind === 'tail') {
-      const bytes = await whileHeld(() => this.storage.read(this.disk.journalName, this.disk.journalBytes));
-      return !!bytes && this.disk.applyTail(bytes, plan.journal);
-    }
-    // The poll comes back every second: a file already found unusable is not read and reported again.
-    if (!o.mustRead && plan.base.version === this.unusable) return false;
-    let candidate: Candidate;
-    try {
-      candidate = await whileHeld(() => this.disk.loadFromDisk());
-    } catch (err) {
-      return this.loadFailed(plan.base, o, err);
-    }
-    return this.takeIn(candidate, plan.base, o);
-  }
-
-  /** `catchUp` for ports that read synchronously, so that a read sees another window's write at once. */
-  private catchUpSync(): boolean {
-    const sync = this.storage.sync!;
-    const plan = this.disk.plan(sync.list(this.disk.baseName));
-    if (plan.kind === 'none') return false;
-    if (plan.kind === 'tail') {
-      const bytes = sync.read(this.disk.journalName, this.disk.journalBytes);
-      return !!bytes && this.disk.applyTail(bytes, plan.journal);
-    }
-    if (plan.base.version === this.unusable) return false;
-    let candidate: Candidate;
-    try {
-      candidate = this.disk.loadFromDiskSync(plan.base, plan.journal);
-    } catch (err) {
-      return this.loadFailed(plan.base, {}, err);
-    }
-    return this.takeIn(candidate, plan.base, {});
-  }
-
-  private loadFailed(base: StoredFile, o: { mustRead?: boolean }, err: unknown): boolean {
-    const held = isFileAccessError(err);
-    if (o.mustRead && held) throw err;
-    if (!held) {
-      this.unusable = base.version;
-      this.disk.skipBase(base);
-    }
-    this.logger.error(`Could not reload the FocusFlow database written by another window: ${(err as Error).message}`);
-    return false;
-  }
-
-  private takeIn(candidate: Candidate, base: StoredFile, o: { mustRead?: boolean }): boolean {
-    const db = candidate.loaded.db;
-    let upgraded = false;
-    try {
-      // A backup or sync tool may put back an older copy of the file: bring it up to this schema (the
-      // next save writes it whole). A copy a newer FocusFlow upgraded is not ours to write over.
-      const { from, to } = inTransaction(db, () => migrate(db, this.migrations));
-      if (from !== to) {
-        upgraded = true;
-        this.logger.warn(`The database file was replaced by an older copy (schema ${from}); upgraded it to schema ${to}.`);
-      }
-    } catch (err) {
-      db.close();
-      this.unusable = base.version;
-      if (o.mustRead) throw err;
-      this.logger.error(`Could not take in the FocusFlow database written by another window: ${(err as Error).message}`);
-      return false;
-    }
-    this.disk.adopt(candidate);
-    if (upgraded) this.disk.needsCheckpoint = true;
-    return true;
-  }
-
   private async checkExternal(): Promise<void> {
     if (this.closed || this.committing) return;
     try {
-      const changed = this.storage.sync ? this.catchUpSync() : await this.catchUp({});
+      const changed = this.storage.sync ? this.follower.catchUpSync() : await this.follower.catchUp({});
       if (changed) this.notify('external');
     } catch (err) {
       this.logger.error(`Could not take in the FocusFlow database written by another window: ${(err as Error).message}`);
@@ -422,7 +241,7 @@ export class Store {
 
   private readFresh(): boolean {
     try {
-      return this.catchUpSync();
+      return this.follower.catchUpSync();
     } catch (err) {
       this.logger.error(`Could not take in the FocusFlow database written by another window: ${(err as Error).message}`);
       return false;
@@ -458,30 +277,4 @@ export class Store {
 
 function emptyDb(sql: SqlJsStatic): SqlJsDb {
   return new SqlJsDb(new sql.Database());
-}
-
-function applyInSavepoint(db: SqlJsDb, fn: (db: SqlDb) => unknown): { ok: boolean; value: unknown } {
-  db.exec('SAVEPOINT write');
-  try {
-    const value = fn(db);
-    if (value instanceof Promise) throw new TypeError('Store.write callbacks must be synchronous');
-    db.exec('RELEASE write');
-    return { ok: true, value };
-  } catch (err) {
-    db.exec('ROLLBACK TO write');
-    db.exec('RELEASE write');
-    return { ok: false, value: err };
-  }
-}
-
-function inTransaction<T>(db: SqlJsDb, fn: () => T): T {
-  db.exec('BEGIN');
-  try {
-    const result = fn();
-    db.exec('COMMIT');
-    return result;
-  } catch (err) {
-    db.exec('ROLLBACK');
-    throw err;
-  }
 }
