@@ -68,7 +68,7 @@ export function decodeRecords(bytes: Uint8Array, base = 0): DecodedJournal {
     }
     let record: JournalRecord;
     try {
-      record = JSON.parse(decoder.decode(payload), (_key, value: unknown) => decodeValue(value)) as JournalRecord;
+      record = reviveValues(JSON.parse(decoder.decode(payload)) as JournalRecord);
     } catch (err) {
       return { records, damaged: { offset: base + at, reason: `a record that cannot be read (${(err as Error).message})` } };
     }
@@ -83,6 +83,17 @@ function encodeValue(value: unknown): unknown {
   if (value instanceof Uint8Array) return { $b: toBase64(value) };
   if (typeof value === 'number' && !Number.isFinite(value)) return { $n: String(value) };
   return value;
+}
+
+/** Turns encoded bytes and infinities back into values; only row values can hold them. A reviver on
+ *  JSON.parse would visit every key and cost more than the parse itself at replay. */
+function reviveValues(record: JournalRecord): JournalRecord {
+  for (const changes of Object.values(record.tables)) {
+    for (const row of changes.upserts) {
+      for (let i = 1; i < row.length; i++) if (row[i] !== null && typeof row[i] === 'object') row[i] = decodeValue(row[i]) as SqlParam;
+    }
+  }
+  return record;
 }
 
 function decodeValue(value: unknown): unknown {
