@@ -5,6 +5,7 @@ import { systemClock } from './core/clock';
 import { ActivityBeacon } from './core/focus/activityBeacon';
 import { FocusService } from './core/focus/focusService';
 import { Store, StoreError } from './core/store';
+import { createNodeStorage } from './core/store/nodeStorage';
 import { ConnectionService, type ConnectionState } from './core/team/connection';
 import { TrailBaseClient } from './core/trailbase';
 import { type Feedback, showErrorWithLog } from './ui/commandErrors';
@@ -70,7 +71,10 @@ class Composition {
     let opened: Awaited<ReturnType<typeof Store.open>>;
     try {
       const wasmBinary = fs.readFileSync(vscode.Uri.joinPath(context.extensionUri, 'dist', 'sql-wasm.wasm').fsPath);
-      opened = await Store.open({ file: dbPath, logger, wasmBinary });
+      // The Node host keeps the database on the local disk (fsync, rename, a lock file); a browser host
+      // would pass a port over vscode.workspace.fs here.
+      const storage = createNodeStorage(storagePath, { lockName: 'focusflow.sqlite.lock' });
+      opened = await Store.open({ file: dbPath, logger, wasmBinary, storage });
     } catch (err) {
       const reason =
         err instanceof StoreError

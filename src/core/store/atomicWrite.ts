@@ -26,13 +26,12 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<
   await syncDirectory(path.dirname(file));
 }
 
-/** Removes temp files left by processes that were killed mid-write (their pid is in the name). */
-export function removeOrphanTempFiles(file: string): void {
-  const dir = path.dirname(file);
-  const prefix = `${path.basename(file)}.tmp-`;
+/** Removes temp files in `dir` left by processes that were killed mid-write (their pid is in the name). */
+export function removeOrphanTempFiles(dir: string): void {
   for (const name of fs.readdirSync(dir)) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    const at = name.indexOf('.tmp-');
+    if (at < 0) continue;
+    const pid = Number(name.slice(at + 5).split('-')[0]);
     if (pid !== process.pid && !isProcessAlive(pid)) fs.rmSync(path.join(dir, name), { force: true });
   }
 }
@@ -50,7 +49,7 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
   }
 }
 
-async function syncDirectory(dir: string): Promise<void> {
+export async function syncDirectory(dir: string): Promise<void> {
   try {
     const handle = await fs.promises.open(dir, 'r');
     try {

@@ -1,21 +1,34 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import type { SqlJsStatic } from 'sql.js';
 import type { Logger } from '../logger';
 import { Emitter, type Event } from '../events';
-import { writeFileAtomic, removeOrphanTempFiles } from './atomicWrite';
 import { StoreError } from './errors';
-import { FileLock } from './fileLock';
-import { migrate } from './migrate';
+import { Follower } from './follower';
+import { applyAndPersist, unreadableError, type Outcome, type PendingWrite } from './groupCommit';
+import { loadAtOpen, type Recovered } from './openFiles';
+import { JournaledImage, type Counters } from './journaledImage';
 import { migrations as allMigrations, type Migration } from './migrations';
+import { createNodeStorage } from './nodeStorage';
 import { loadSqlJs } from './sqlite';
-import { identify, readDatabase, sameIdentity, whileHeld, type FileIdentity } from './dbFile';
 import { SqlJsDb, type SqlDb } from './sqlDb';
+import type { StoragePort } from './storagePort';
+
+/**
+ * The journal's size bound. At 100k sessions (an 11.5 MB image) a checkpoint costs ~60 ms and writes the
+ * image; a one-row record is ~400 bytes. 1 MiB of journal replays in ~20 ms at open and amortises the
+ * checkpoint to ~5 KB written per change (see `npm run bench`, group store).
+ */
+export const DEFAULT_JOURNAL_LIMIT_BYTES = 1 << 20;
 
 export interface StoreOptions {
-  /** The database file; its folder is created if missing. */
+  /** The database file (the base image); the journal and the lock are files beside it. */
   file: string;
   logger: Logger;
+  /**
+   * Where the files live. The entry point passes the platform's port; without one, the store uses the
+   * local disk through Node (tests, and tools run under Node).
+   */
+  storage?: StoragePort;
   /** sql.js's wasm bytes; without them sql.js locates its own file (fine under Node, not in a bundle). */
   wasmBinary?: Uint8Array;
   lockStaleMs?: number;
@@ -24,29 +37,27 @@ export interface StoreOptions {
   pollMs?: number;
   /** Tests open at an older schema to prove each upgrade path. */
   migrations?: readonly Migration[];
+  /** The journal size that triggers a checkpoint. */
+  journalLimitBytes?: number;
 }
 
 export interface StoreChange {
-  /** `local`: this process wrote; `external`: another window did, and this store reloaded. */
+  /** `local`: this process wrote; `external`: another window did, and this store took it in. */
   origin: 'local' | 'external';
 }
 
 export interface OpenResult {
   store: Store;
   /** Set when the file at start could not be read as a database and was moved aside. */
-  recovered?: { movedTo: string; reason: string };
-}
-
-interface PendingWrite {
-  fn: (db: SqlDb) => unknown;
-  resolve: (value: unknown) => void;
-  reject: (err: unknown) => void;
+  recovered?: Recovered;
 }
 
 /**
- * The one database of the extension: a sql.js image in memory, persisted to a file that every VS Code
- * window shares. Writes are queued and committed in groups under a cross-process lock: reload what other
- * windows wrote, apply each write in its own savepoint, export once, replace the file atomically.
+ * The one database of the extension: a sql.js image in memory, kept on disk as a base image plus a
+ * journal of commits (see `JournaledImage`), shared by every VS Code window. Writes are queued and
+ * committed in groups under a cross-process lock: take in what other windows appended, apply each write
+ * in its own savepoint, append one record of the group's changed rows and fsync it, then commit in
+ * memory. What a record cannot carry (schema changes, a DELETE without WHERE) is written as a checkpoint.
  */
 export class Store {
   private readonly changes = new Emitter<StoreChange>();
@@ -56,84 +67,60 @@ export class Store {
   private committing = false;
   private closing = false;
   private closed = false;
-  private readonly poll: NodeJS.Timeout;
-  private readonly watcher: fs.FSWatcher | undefined;
-  private watchDebounce: NodeJS.Timeout | undefined;
-  /** The version of the file last found damaged or too new to take in. */
-  private unusable: FileIdentity | undefined;
-  /** File writes and reloads so far: the benchmark and tests count group commits with them. */
-  readonly counters = { persists: 0, reloads: 0 };
+  private readonly poll: ReturnType<typeof setInterval>;
+  private readonly watcher: { dispose(): void } | undefined;
+  private watchDebounce: ReturnType<typeof setTimeout> | undefined;
+  private readonly follower: Follower;
 
   private constructor(
-    private readonly sql: SqlJsStatic,
-    private db: SqlJsDb,
-    private identity: FileIdentity | undefined,
+    private readonly disk: JournaledImage,
+    private readonly storage: StoragePort,
     private readonly file: string,
-    private readonly lock: FileLock,
     private readonly logger: Logger,
-    private readonly migrations: readonly Migration[],
+    migrations: readonly Migration[],
     pollMs: number,
   ) {
-    this.poll = setInterval(() => this.checkExternal(), pollMs);
-    this.poll.unref();
+    this.follower = new Follower(disk, storage, logger, migrations);
+    this.poll = setInterval(() => void this.checkExternal(), pollMs);
+    (this.poll as { unref?: () => void }).unref?.();
     this.watcher = this.watchFolder();
+  }
+
+  /** File writes and reloads so far: the benchmark and tests count group commits with them. */
+  get counters(): Readonly<Counters> {
+    return this.disk.counters;
   }
 
   static async open(options: StoreOptions): Promise<OpenResult> {
     const { file, logger } = options;
-    ensureWritableFolder(path.dirname(file));
+    const baseName = path.basename(file);
+    const storage =
+      options.storage ??
+      createNodeStorage(path.dirname(file), { lockName: `${baseName}.lock`, lockStaleMs: options.lockStaleMs, lockTimeoutMs: options.lockTimeoutMs });
     const sql = await loadSqlJs(options.wasmBinary);
-    const lock = new FileLock(`${file}.lock`, options.lockStaleMs, options.lockTimeoutMs);
-    await lock.acquire();
+    const release = await storage.lock();
     try {
-      removeOrphanTempFiles(file);
-      let recovered: OpenResult['recovered'];
-      let loaded: { db: SqlJsDb; identity: FileIdentity } | undefined;
-      if (fs.existsSync(file)) {
-        try {
-          loaded = await whileHeld(() => readDatabase(sql, file));
-        } catch (err) {
-          // A file that cannot be opened is not a damaged one: moving it aside would hide the history.
-          if (isFileAccessError(err)) {
-            throw new StoreError(
-              'unwritable',
-              `FocusFlow cannot read its database ${file} (${(err as NodeJS.ErrnoException).code}); another program may be holding it. Close it or wait, then reload the window.`,
-              err,
-            );
-          }
-          const movedTo = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-          fs.renameSync(file, movedTo);
-          recovered = { movedTo, reason: (err as Error).message };
-          logger.warn(`Database could not be read (${recovered.reason}); moved it to ${movedTo} and started a new one.`);
-        }
-      }
-      const db = loaded?.db ?? new SqlJsDb(new sql.Database());
-      let identity = loaded?.identity;
+      const disk = new JournaledImage(sql, storage, baseName, logger, options.journalLimitBytes ?? DEFAULT_JOURNAL_LIMIT_BYTES, emptyDb(sql));
       const migrations = options.migrations ?? allMigrations;
-      const { from, to } = inTransaction(db, () => migrate(db, migrations));
-      if (from !== to || !identity) {
-        await writeFileAtomic(file, db.raw.export());
-        identity = identify(file);
-        logger.info(`Database schema ${from} → ${to} at ${file}`);
-      }
-      const store = new Store(sql, db, identity, file, lock, logger, migrations, options.pollMs ?? 1_000);
+      const recovered = await loadAtOpen(disk, storage, file, logger, migrations);
+      const store = new Store(disk, storage, file, logger, migrations, options.pollMs ?? 1_000);
       return { store, recovered };
     } finally {
-      lock.release();
+      release();
     }
   }
 
   /** Runs `fn` on the current state, after taking in what other windows wrote since the last look. */
   read<T>(fn: (db: SqlDb) => T): T {
     this.assertOpen();
-    if (!this.committing && this.reloadIfChanged()) this.fireSoon('external');
-    return fn(this.db);
+    if (!this.committing && this.storage.sync && this.readFresh()) this.fireSoon('external');
+    return fn(this.disk.db);
   }
 
   /**
    * Applies `fn` atomically and resolves once the change is durable on disk. `fn` runs later, under the
    * lock and on the freshest state, so it must read what it needs inside itself. Writes issued together
-   * share one file write.
+   * share one journal record.
    */
   write<T>(fn: (db: SqlDb) => T): Promise<T> {
     if (this.closing) return Promise.reject(new StoreError('persist-failed', 'FocusFlow database is closed.'));
@@ -143,7 +130,10 @@ export class Store {
     });
   }
 
-  /** Waits for queued writes, then releases the database. */
+  /**
+   * Waits for queued writes, folds the journal into the base image, then releases the database. The
+   * checkpoint leaves a plain SQLite file that holds everything, which is what an older FocusFlow reads.
+   */
   async close(): Promise<void> {
     if (this.closing) return;
     // New writes are refused from here on; those already queued still reach the disk.
@@ -152,9 +142,28 @@ export class Store {
     this.closed = true;
     clearInterval(this.poll);
     clearTimeout(this.watchDebounce);
-    this.watcher?.close();
+    this.watcher?.dispose();
+    try {
+      await this.checkpointIfJournaled();
+    } catch (err) {
+      // Nothing is lost: the journal stays beside the base and is replayed at the next start.
+      this.logger.warn(`Could not fold the journal into the database at close: ${(err as Error).message}`);
+    }
     this.changes.dispose();
-    this.db.close();
+    this.disk.db.close();
+  }
+
+  private async checkpointIfJournaled(): Promise<void> {
+    const journal = (await this.storage.list(this.disk.journalName)).find((f) => f.name === this.disk.journalName);
+    if (!journal?.size) return;
+    const release = await this.storage.lock();
+    try {
+      await this.follower.catchUp({ mustRead: true });
+      await this.disk.settleJournal();
+      await this.disk.checkpoint();
+    } finally {
+      release();
+    }
   }
 
   private async flush(): Promise<void> {
@@ -173,38 +182,23 @@ export class Store {
   }
 
   private async commit(group: PendingWrite[]): Promise<void> {
+    let release: () => void;
     try {
-      await this.lock.acquire();
+      release = await this.storage.lock();
     } catch (err) {
       for (const write of group) write.reject(err);
       return;
     }
     this.committing = true;
-    const outcomes: { ok: boolean; value: unknown }[] = [];
+    const outcomes: Outcome[] = [];
     let reloaded = false;
     try {
-      // Writing on top of a file that changed but could not be read would erase the other window's work.
-      reloaded = await whileHeld(() => this.reloadIfChanged({ mustRead: true })).catch((err: unknown) => {
-        if (err instanceof StoreError || !isFileAccessError(err)) throw err;
-        const code = (err as NodeJS.ErrnoException).code;
-        const why =
-          code === 'EACCES' || code === 'EPERM'
-            ? 'its permissions do not let FocusFlow read it (it may belong to another user), or another program is holding it'
-            : 'another program, such as an antivirus or a sync tool, is holding the file';
-        throw new StoreError(
-          'persist-failed',
-          `FocusFlow could not read the database another window just saved (${code}): ${why}. Your change was not saved; check, then try again.`,
-          err,
-        );
+      // Writing on top of changes that could not be read would erase the other window's work.
+      reloaded = await this.follower.catchUp({ mustRead: true }).catch((err: unknown) => {
+        throw unreadableError(err);
       });
-      inTransaction(this.db, () => {
-        for (const write of group) outcomes.push(applyInSavepoint(this.db, write.fn));
-      });
-      if (outcomes.some((o) => o.ok)) {
-        await writeFileAtomic(this.file, this.db.raw.export());
-        this.identity = identify(this.file);
-        this.counters.persists++;
-      }
+      await this.disk.settleJournal();
+      await applyAndPersist(this.disk, this.follower, this.logger, group, outcomes);
     } catch (err) {
       this.logger.error(`Could not save the FocusFlow database: ${(err as Error).message}`);
       const failure =
@@ -212,17 +206,14 @@ export class Store {
           ? err
           : new StoreError(
               'persist-failed',
-              `FocusFlow could not save to ${this.file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). ` +
+              `FocusFlow could not save to ${this.file} (${(err as { code?: string }).code ?? (err as Error).message}). ` +
                 'Check free disk space and the folder permissions; your change was not saved.',
               err,
             );
       for (let i = 0; i < group.length; i++) outcomes[i] = { ok: false, value: failure };
-      // Memory may be ahead of the file now: go back to what is on disk, so nothing unsaved is shown.
-      this.identity = undefined;
-      this.reloadIfChanged();
     } finally {
       this.committing = false;
-      this.lock.release();
+      release();
     }
     group.forEach((write, i) => (outcomes[i].ok ? write.resolve(outcomes[i].value) : write.reject(outcomes[i].value)));
     if (reloaded) this.notify('external');
@@ -238,65 +229,41 @@ export class Store {
     }
   }
 
-  /**
-   * Replaces the in-memory image with the file's if another process replaced the file since. With
-   * `mustRead`, a file that changed but cannot be read for now (held open by an antivirus or a sync
-   * tool), or that a newer FocusFlow upgraded, throws instead; a file whose content is damaged is
-   * still passed over, and the next save replaces it with this good copy.
-   */
-  private reloadIfChanged(o: { mustRead?: boolean } = {}): boolean {
-    const current = identify(this.file);
-    if (!current || sameIdentity(current, this.identity)) return false;
-    // The poll comes back every second: a file already found unusable is not read and reported again.
-    if (!o.mustRead && sameIdentity(current, this.unusable)) return false;
-    let loaded: { db: SqlJsDb; identity: FileIdentity };
+  private async checkExternal(): Promise<void> {
+    if (this.closed || this.committing) return;
     try {
-      loaded = readDatabase(this.sql, this.file);
+      const changed = this.storage.sync ? this.follower.catchUpSync() : await this.follower.catchUp({});
+      if (changed) this.notify('external');
     } catch (err) {
-      const held = isFileAccessError(err);
-      if (o.mustRead && held) throw err;
-      if (!held) this.unusable = current;
-      this.logger.error(`Could not reload the FocusFlow database written by another window: ${(err as Error).message}`);
-      return false;
+      this.logger.error(`Could not take in the FocusFlow database written by another window: ${(err as Error).message}`);
     }
+  }
+
+  private readFresh(): boolean {
     try {
-      // A backup or sync tool may put back an older copy of the file: bring it up to this schema (the
-      // next save writes it). A copy a newer FocusFlow upgraded is not ours to write over.
-      const { from, to } = inTransaction(loaded.db, () => migrate(loaded.db, this.migrations));
-      if (from !== to) this.logger.warn(`The database file was replaced by an older copy (schema ${from}); upgraded it to schema ${to}.`);
+      return this.follower.catchUpSync();
     } catch (err) {
-      loaded.db.close();
-      this.unusable = current;
-      if (o.mustRead) throw err;
       this.logger.error(`Could not take in the FocusFlow database written by another window: ${(err as Error).message}`);
       return false;
     }
-    this.db.close();
-    this.db = loaded.db;
-    this.identity = loaded.identity;
-    this.counters.reloads++;
-    return true;
-  }
-
-  private checkExternal(): void {
-    if (this.closed || this.committing) return;
-    if (this.reloadIfChanged()) this.notify('external');
   }
 
   private fireSoon(origin: StoreChange['origin']): void {
     queueMicrotask(() => this.notify(origin));
   }
 
-  private watchFolder(): fs.FSWatcher | undefined {
-    const name = path.basename(this.file);
+  private watchFolder(): { dispose(): void } | undefined {
+    if (!this.storage.watch) return undefined;
+    const names = [this.disk.baseName, this.disk.journalName];
     try {
-      const watcher = fs.watch(path.dirname(this.file), { persistent: false }, (_event, changed) => {
-        if (changed !== null && changed !== name) return;
-        clearTimeout(this.watchDebounce);
-        this.watchDebounce = setTimeout(() => this.checkExternal(), 20);
-      });
-      watcher.on('error', (err) => this.logger.warn(`Watching the database folder stopped: ${err.message}`));
-      return watcher;
+      return this.storage.watch(
+        (changed) => {
+          if (changed !== undefined && !names.includes(changed)) return;
+          clearTimeout(this.watchDebounce);
+          this.watchDebounce = setTimeout(() => void this.checkExternal(), 20);
+        },
+        (err) => this.logger.warn(`Watching the database folder stopped: ${err.message}`),
+      );
     } catch (err) {
       this.logger.warn(`Cannot watch the database folder, checking every second instead: ${(err as Error).message}`);
       return undefined;
@@ -308,48 +275,6 @@ export class Store {
   }
 }
 
-function ensureWritableFolder(dir: string): void {
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-    fs.accessSync(dir, fs.constants.W_OK);
-  } catch (err) {
-    throw new StoreError(
-      'unwritable',
-      `FocusFlow cannot write to its storage folder ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). ` +
-        'Check that the folder exists and is writable, then reload the window.',
-      err,
-    );
-  }
+function emptyDb(sql: SqlJsStatic): SqlJsDb {
+  return new SqlJsDb(new sql.Database());
 }
-
-/** The file could not be opened or read (an errno code), as opposed to bytes that are not a database. */
-function isFileAccessError(err: unknown): boolean {
-  return typeof (err as NodeJS.ErrnoException).code === 'string';
-}
-
-function applyInSavepoint(db: SqlJsDb, fn: (db: SqlDb) => unknown): { ok: boolean; value: unknown } {
-  db.exec('SAVEPOINT write');
-  try {
-    const value = fn(db);
-    if (value instanceof Promise) throw new TypeError('Store.write callbacks must be synchronous');
-    db.exec('RELEASE write');
-    return { ok: true, value };
-  } catch (err) {
-    db.exec('ROLLBACK TO write');
-    db.exec('RELEASE write');
-    return { ok: false, value: err };
-  }
-}
-
-function inTransaction<T>(db: SqlJsDb, fn: () => T): T {
-  db.exec('BEGIN');
-  try {
-    const result = fn();
-    db.exec('COMMIT');
-    return result;
-  } catch (err) {
-    db.exec('ROLLBACK');
-    throw err;
-  }
-}
-

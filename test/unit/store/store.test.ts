@@ -110,9 +110,9 @@ describe('store', () => {
     const { store } = await Store.open({ file, logger: silentLogger });
     await store.write(insertSession('saved'));
     const realOpen = fs.promises.open;
-    // The disk fills up: creating the temp file fails the way it does for a real ENOSPC.
+    // The disk fills up: opening the journal or a temp file fails the way it does for a real ENOSPC.
     fs.promises.open = (async (target: fs.PathLike, ...rest: unknown[]) => {
-      if (String(target).includes('.tmp-')) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      if (/\.tmp-|\.journal$/.test(String(target))) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
       return (realOpen as (...a: unknown[]) => Promise<fs.promises.FileHandle>)(target, ...rest);
     }) as typeof fs.promises.open;
     try {

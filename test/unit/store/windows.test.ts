@@ -31,7 +31,7 @@ function holdFile(file: string, times: number, code = 'EBUSY'): { times: number;
   }) as typeof fs.openSync;
   return hold;
 }
-/** Window A, which has not looked at the file since window B saved a session into it. */
+/** Window A, which has not looked at the files since window B saved a session into them (a journal record). */
 async function windowAfterAnothersSave(): Promise<{ file: string; a: Store; b: Store }> {
   const file = tempDbFile();
   const a = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
@@ -72,16 +72,21 @@ describe('store: many windows, one file', function () {
     }
   });
 
-  it("shows one window's write to another at once on read, and as a change event within a second", async () => {
+  it("shows one window's write to another at once on read, and as a change event within a second, reading only the new record", async () => {
     const file = tempDbFile();
     const a = (await Store.open({ file, logger: silentLogger })).store;
     const b = (await Store.open({ file, logger: silentLogger, pollMs: 200 })).store;
     const external = new Promise<void>((resolve) => b.onDidChange((e) => e.origin === 'external' && resolve()));
+    const before = { ...b.counters };
     await a.write(insertSession('from-a'));
     const started = Date.now();
     await external;
     assert.ok(Date.now() - started < 1000, 'the other window heard of the change too late');
     assert.strictEqual(countSessions(b), 1);
+    // Only the new record was read: no reload of the base, a few hundred bytes of journal.
+    assert.strictEqual(b.counters.reloads, before.reloads, 'the other window reloaded the whole database');
+    const read = b.counters.journalBytesRead - before.journalBytesRead;
+    assert.ok(read > 0 && read < 1024, `the other window read ${read} bytes of journal for one change`);
 
     await b.write(insertSession('from-b'));
     assert.strictEqual(countSessions(a), 2, 'a read after the other write sees it');
@@ -103,7 +108,7 @@ describe('store: many windows, one file', function () {
   });
   it("waits out another window's write held for a moment by another program, and saves on top of it", async () => {
     const { file, a, b } = await windowAfterAnothersSave();
-    const hold = holdFile(file, 2);
+    const hold = holdFile(`${file}.journal`, 2);
     try {
       await a.write(insertSession('from-a'));
     } finally {
@@ -116,7 +121,7 @@ describe('store: many windows, one file', function () {
 
   it("refuses to save over another window's write it cannot read, says why, and saves once it can", async () => {
     const { file, a, b } = await windowAfterAnothersSave();
-    const hold = holdFile(file, Infinity);
+    const hold = holdFile(`${file}.journal`, Infinity);
     try {
       await assert.rejects(a.write(insertSession('from-a')), (err: Error & { code?: string }) => {
         assert.strictEqual(err.code, 'persist-failed');
@@ -132,7 +137,7 @@ describe('store: many windows, one file', function () {
   });
   it("says to check the permissions when another window's save cannot be read for lack of them", async () => {
     const { file, a, b } = await windowAfterAnothersSave();
-    const hold = holdFile(file, Infinity, 'EACCES');
+    const hold = holdFile(`${file}.journal`, Infinity, 'EACCES');
     try {
       await assert.rejects(a.write(insertSession('from-a')), /EACCES.*permissions do not let FocusFlow read it \(it may belong to another user\)/);
     } finally {

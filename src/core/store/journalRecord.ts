@@ -1,0 +1,119 @@
+import { crc32 } from './crc32';
+import type { SqlParam } from './sqlDb';
+
+/** One table's part of a commit: the after-image of every row it wrote, and the rowids it deleted. */
+export interface TableChanges {
+  /** The column names, in the order of each upserted row's values after its rowid. */
+  columns: string[];
+  upserts: [rowid: number, ...values: SqlParam[]][];
+  deletes: number[];
+}
+
+/** What one committed write group changed, enough to redo it on the base image it was made on. */
+export interface JournalRecord {
+  /** The generation of the base image the record applies to (see `generation.ts`). */
+  generation: string;
+  /**
+   * The version of the base file the record was written on (its inode on Node). A base that another
+   * program rewrote (an older FocusFlow, which keeps the generation row it does not know) has another.
+   */
+  base: string;
+  /** Consecutive within a generation, from 1. */
+  seq: number;
+  tables: Record<string, TableChanges>;
+  /** All of `sqlite_sequence` when the commit changed it (AUTOINCREMENT), which the update hook never reports. */
+  sequences?: [name: string, seq: number][];
+}
+
+const HEADER = 8;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A record on disk: payload length and CRC-32 (both little-endian u32), then the payload as JSON. The
+ * length finds the end of a record, the checksum proves all of it reached the disk, so a record cut short
+ * by a crash or garbled by the disk is recognised and never applied.
+ */
+export function encodeRecord(record: JournalRecord): Uint8Array {
+  const payload = encoder.encode(JSON.stringify(record, (_key, value: unknown) => encodeValue(value)));
+  const bytes = new Uint8Array(HEADER + payload.length);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, payload.length, true);
+  view.setUint32(4, crc32(payload), true);
+  bytes.set(payload, HEADER);
+  return bytes;
+}
+
+export interface DecodedJournal {
+  records: { record: JournalRecord; end: number }[];
+  /** Where the readable records stop, when bytes follow them: why those bytes are not a record. */
+  damaged?: { offset: number; reason: string };
+  /** Bytes of a record still being written: a length that runs past the end of what was read. */
+  incomplete?: { offset: number };
+}
+
+/** Reads the complete, intact records of `bytes`; `base` is the file offset of `bytes[0]`. */
+export function decodeRecords(bytes: Uint8Array, base = 0): DecodedJournal {
+  const records: DecodedJournal['records'] = [];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 0;
+  while (at < bytes.length) {
+    if (bytes.length - at < HEADER) return { records, incomplete: { offset: base + at } };
+    const length = view.getUint32(at, true);
+    if (length === 0) return { records, damaged: { offset: base + at, reason: 'zeroed bytes where a record should start' } };
+    if (at + HEADER + length > bytes.length) return { records, incomplete: { offset: base + at } };
+    const payload = bytes.subarray(at + HEADER, at + HEADER + length);
+    if (crc32(payload) !== view.getUint32(at + 4, true)) {
+      return { records, damaged: { offset: base + at, reason: 'a record whose checksum does not match' } };
+    }
+    let record: JournalRecord;
+    try {
+      record = reviveValues(JSON.parse(decoder.decode(payload)) as JournalRecord);
+    } catch (err) {
+      return { records, damaged: { offset: base + at, reason: `a record that cannot be read (${(err as Error).message})` } };
+    }
+    at += HEADER + length;
+    records.push({ record, end: base + at });
+  }
+  return { records };
+}
+
+// JSON has neither bytes nor infinities; SQLite has both.
+function encodeValue(value: unknown): unknown {
+  if (value instanceof Uint8Array) return { $b: toBase64(value) };
+  if (typeof value === 'number' && !Number.isFinite(value)) return { $n: String(value) };
+  return value;
+}
+
+/** Turns encoded bytes and infinities back into values; only row values can hold them. A reviver on
+ *  JSON.parse would visit every key and cost more than the parse itself at replay. */
+function reviveValues(record: JournalRecord): JournalRecord {
+  for (const changes of Object.values(record.tables)) {
+    for (const row of changes.upserts) {
+      for (let i = 1; i < row.length; i++) if (row[i] !== null && typeof row[i] === 'object') row[i] = decodeValue(row[i]) as SqlParam;
+    }
+  }
+  return record;
+}
+
+function decodeValue(value: unknown): unknown {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const v = value as { $b?: unknown; $n?: unknown };
+    if (typeof v.$b === 'string') return fromBase64(v.$b);
+    if (typeof v.$n === 'string') return Number(v.$n);
+  }
+  return value;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);
+  return btoa(binary);
+}
+
+function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}

@@ -1,0 +1,134 @@
+import type { SqlJsStatic } from 'sql.js';
+import { quoteName } from './capture';
+import { readGeneration, type Generation } from './generation';
+import { openImage } from './image';
+import { decodeRecords, type DecodedJournal, type JournalRecord } from './journalRecord';
+import { SqlJsDb, type SqlDb, type SqlParam } from './sqlDb';
+
+/** A base image with its journal replayed, and what the journal held besides. */
+export interface Loaded {
+  db: SqlJsDb;
+  generation: Generation | undefined;
+  offset: number;
+  nextSeq: number;
+  /** Records in the journal that belong to another base image. */
+  foreign?: { records: number; redundant: boolean };
+  /** Bytes after the last applicable record that are not one (a torn or damaged tail). */
+  tail?: { offset: number; reason: string };
+}
+
+/** Where replay stands: the next record must be of this generation and base, with this sequence number. */
+export interface RecordState {
+  offset: number;
+  nextSeq: number;
+  generation: Generation | undefined;
+  base: string | undefined;
+  stopped?: string;
+}
+
+/**
+ * Opens a base image (a new empty database without one) and replays the journal's records of its
+ * generation. Records of another base are not applied but reported as `foreign`: `redundant` when the
+ * base's generation row says the last checkpoint already folded them in.
+ */
+export function loadState(sql: SqlJsStatic, baseBytes: Uint8Array | undefined, baseVersion: string | undefined, journalBytes: Uint8Array | undefined): Loaded {
+  const db = baseBytes ? openImage(sql, baseBytes) : new SqlJsDb(new sql.Database());
+  try {
+    const generation = readGeneration(db);
+    const loaded: Loaded = { db, generation, offset: 0, nextSeq: 1 };
+    if (!journalBytes?.length) return loaded;
+    const decoded = decodeRecords(journalBytes);
+    const first = decoded.records[0]?.record;
+    if (first && (first.generation !== generation?.id || first.base !== baseVersion)) {
+      const last = decoded.records[decoded.records.length - 1].record;
+      const redundant =
+        !!generation && first.generation === generation.previous && last.generation === first.generation && last.seq <= (generation.previousSeq ?? 0);
+      loaded.foreign = { records: decoded.records.length, redundant };
+      loaded.offset = journalBytes.length;
+      return loaded;
+    }
+    const state: RecordState = { offset: 0, nextSeq: 1, generation, base: baseVersion };
+    applyInOrder(db, decoded, state);
+    loaded.offset = state.offset;
+    loaded.nextSeq = state.nextSeq;
+    if (loaded.offset < journalBytes.length) loaded.tail = { offset: loaded.offset, reason: state.stopped ?? describeTail(decoded) };
+    return loaded;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/** Applies records in order while they follow on; stops at the first that does not (and says why). */
+export function applyInOrder(db: SqlJsDb, decoded: DecodedJournal, state: RecordState): number {
+  let applied = 0;
+  if (!decoded.records.length) return 0;
+  db.exec('BEGIN');
+  try {
+    withoutTriggers(db, () => {
+      for (const { record, end } of decoded.records) {
+        if (record.generation !== state.generation?.id || record.base !== state.base || record.seq !== state.nextSeq) {
+          state.stopped = `a record out of sequence (${record.seq}, expected ${state.nextSeq})`;
+          break;
+        }
+        // Prepared once (the statement cache), these cost far less than parsing SAVEPOINT text per record.
+        db.run('SAVEPOINT replay');
+        try {
+          applyRecord(db, record);
+          db.run('RELEASE replay');
+        } catch (err) {
+          db.run('ROLLBACK TO replay');
+          db.run('RELEASE replay');
+          state.stopped = `a record that does not fit the database (${(err as Error).message})`;
+          break;
+        }
+        state.offset = end;
+        state.nextSeq++;
+        applied++;
+      }
+    });
+    db.exec('COMMIT');
+  } catch (err) {
+    db.exec('ROLLBACK');
+    throw err;
+  }
+  return applied;
+}
+
+export function describeTail(decoded: DecodedJournal): string {
+  if (decoded.damaged) return decoded.damaged.reason;
+  if (decoded.incomplete) return 'a record cut short';
+  return 'bytes that are not a record';
+}
+
+/**
+ * Redoes one record on the image it was made on; the caller holds a transaction and has set the
+ * triggers aside (`withoutTriggers`): the rows they wrote at commit time are in the record already.
+ * Applying a record twice gives the same rows as once (every change is a whole after-image or a
+ * deletion by rowid).
+ */
+export function applyRecord(db: SqlDb, record: JournalRecord): void {
+  for (const [table, changes] of Object.entries(record.tables)) {
+    const name = quoteName(table);
+    for (const rowid of changes.deletes) db.run(`DELETE FROM ${name} WHERE rowid = ?`, [rowid]);
+    if (!changes.upserts.length) continue;
+    // OR REPLACE also removes a row the commit displaced through a unique key, which the hook never reports.
+    const insert = `INSERT OR REPLACE INTO ${name} (rowid, ${changes.columns.map(quoteName).join(', ')}) VALUES (${changes.columns.map(() => '?').join(', ')}, ?)`;
+    for (const row of changes.upserts) db.run(insert, row as SqlParam[]);
+  }
+  if (record.sequences) {
+    db.run('DELETE FROM sqlite_sequence');
+    for (const [name, seq] of record.sequences) db.run('INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)', [name, seq]);
+  }
+}
+
+/** Runs `fn` with the schema's triggers dropped, and puts them back; the caller holds a transaction. */
+export function withoutTriggers<T>(db: SqlDb, fn: () => T): T {
+  const triggers = db.all<{ name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'");
+  for (const t of triggers) db.exec(`DROP TRIGGER ${quoteName(t.name)}`);
+  try {
+    return fn();
+  } finally {
+    for (const t of triggers) db.exec(t.sql);
+  }
+}

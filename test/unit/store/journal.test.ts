@@ -1,0 +1,238 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { StoreError, type SqlDb } from '../../../src/core/store';
+import { migrations } from '../../../src/core/store/migrations';
+import type { Migration } from '../../../src/core/store/migrations';
+import { tempDbFile } from '../../support/bundleScript';
+import { assertSameDump, dump, dumpOnDisk, insertSession, journalOf, openAt, plainSessionIds, recordingLogger, sizeOf } from './journalHelpers';
+
+const ids = (db: SqlDb) => db.all<{ id: string }>('SELECT id FROM sessions ORDER BY id').map((r) => r.id);
+
+/** A schema step the real schema does not have yet, to prove what the journal does with each SQLite feature. */
+const extra = (version: number, sql: string): Migration => ({ version, name: `test ${version}`, up: (db) => db.exec(sql) });
+const next = migrations.length + 1;
+
+describe('store: commit journal', function () {
+  this.timeout(60_000);
+
+  it('persists one change as one small journal record and leaves the base file untouched', async () => {
+    const file = tempDbFile();
+    const store = await openAt(file);
+    await store.write((db) => {
+      for (let i = 0; i < 300; i++) insertSession(`seed-${i}`)(db);
+    });
+    const base = fs.readFileSync(file);
+    const journalBefore = sizeOf(journalOf(file));
+    await store.write(insertSession('one-more'));
+    const record = sizeOf(journalOf(file)) - journalBefore;
+    assert.ok(record > 0 && record < 1024, `one row took ${record} journal bytes`);
+    assert.ok(fs.readFileSync(file).equals(base), 'the base image was not rewritten');
+    assertSameDump(await dumpOnDisk(file), store.read(dump), 'base + journal reopen to the live database');
+    await store.close();
+  });
+
+  it('folds the journal into the base at close, so a program that ignores the journal reads everything', async () => {
+    const file = tempDbFile();
+    const store = await openAt(file);
+    await store.write(insertSession('a'));
+    await store.write(insertSession('b'));
+    assert.ok(sizeOf(journalOf(file)) > 0);
+    await store.close();
+    assert.ok(!fs.existsSync(journalOf(file)), 'no journal left after close');
+    assert.deepStrictEqual(await plainSessionIds(file), ['a', 'b']);
+  });
+
+  it('checkpoints when the journal passes its size bound, and never on every commit', async () => {
+    const file = tempDbFile();
+    const store = await openAt(file, { journalLimitBytes: 4096 });
+    const before = store.counters.checkpoints;
+    for (let i = 0; i < 60; i++) await store.write(insertSession(`s-${i}`, 'a label long enough to fill the journal '.repeat(3)));
+    const checkpoints = store.counters.checkpoints - before;
+    assert.ok(checkpoints >= 2 && checkpoints <= 20, `${checkpoints} checkpoints for 60 commits at a 4 KB bound`);
+    assert.ok(sizeOf(journalOf(file)) < 4096 + 1024, 'the journal restarted after each checkpoint');
+    assertSameDump(await dumpOnDisk(file), store.read(dump));
+    await store.close();
+  });
+
+  it('writes a schema change made in a write as a whole image', async () => {
+    const file = tempDbFile();
+    const store = await openAt(file);
+    const before = store.counters.checkpoints;
+    await store.write((db) => {
+      db.exec('CREATE TABLE notes (id TEXT PRIMARY KEY, body TEXT)');
+      db.run("INSERT INTO notes VALUES ('n1', 'hello')");
+    });
+    assert.strictEqual(store.counters.checkpoints - before, 1);
+    await store.write((db) => db.run("INSERT INTO notes VALUES ('n2', 'journaled')"));
+    assertSameDump(await dumpOnDisk(file), store.read(dump));
+    assert.match(await dumpOnDisk(file), /journaled/);
+    await store.close();
+  });
+
+  it('persists a DELETE without WHERE, which the update hook never reports', async () => {
+    const file = tempDbFile();
+    const store = await openAt(file);
+    await store.write((db) => ['a', 'b', 'c'].forEach((id) => insertSession(id)(db)));
+    await store.write((db) => db.run('DELETE FROM sessions'));
+    assert.deepStrictEqual(store.read(ids), []);
+    const reopened = await dumpOnDisk(file);
+    assert.strictEqual(reopened, store.read(dump));
+    assert.doesNotMatch(reopened, /"id":"a"/, 'the deleted rows stay deleted after reopening');
+    await store.close();
+  });
+
+  it('persists INSERT OR REPLACE that displaces another row through a unique key', async () => {
+    const file = tempDbFile();
+    const store = await openAt(file, {
+      migrations: [...migrations, extra(next, 'CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT UNIQUE, n INTEGER)')],
+    });
+    await store.write((db) => db.run("INSERT INTO tags (name, n) VALUES ('focus', 1), ('deep', 1)"));
+    // The new row takes a new rowid; the old 'focus' row is deleted without the update hook hearing of it.
+    await store.write((db) => db.run("INSERT OR REPLACE INTO tags (name, n) VALUES ('focus', 2)"));
+    await store.write((db) => db.run("INSERT OR REPLACE INTO sessions (id, kind, start_time, planned_duration_minutes, state, created_at, last_modified) VALUES ('s', 'focus', 't', 5, 'running', 't', 't')"));
+    await store.write((db) => db.run("INSERT OR REPLACE INTO sessions (id, kind, start_time, planned_duration_minutes, state, created_at, last_modified) VALUES ('s', 'break', 't', 5, 'running', 't', 't')"));
+    const live = store.read(dump);
+    assert.strictEqual(store.read((db) => db.get<{ n: number }>('SELECT count(*) AS n FROM tags')!.n), 2);
+    assertSameDump(await dumpOnDisk(file), live);
+    await store.close();
+  });
+
+  it('replays rows written by triggers once, not again through the trigger', async () => {
+    const file = tempDbFile();
+    const withTrigger = [
+      ...migrations,
+      extra(next, `CREATE TABLE session_log (id INTEGER PRIMARY KEY, session_id TEXT, what TEXT);
+        CREATE TRIGGER log_insert AFTER INSERT ON sessions BEGIN
+          INSERT INTO session_log (session_id, what) VALUES (NEW.id, 'inserted'); END;
+        CREATE TRIGGER log_update AFTER UPDATE ON sessions BEGIN
+          INSERT INTO session_log (session_id, what) VALUES (NEW.id, 'updated'); END;`),
+    ];
+    const store = await openAt(file, { migrations: withTrigger });
+    await store.write(insertSession('a'));
+    await store.write((db) => db.run("UPDATE sessions SET label = 'changed' WHERE id = 'a'"));
+    const count = (db: SqlDb) => db.get<{ n: number }>('SELECT count(*) AS n FROM session_log')!.n;
+    assert.strictEqual(store.read(count), 2);
+    const reopened = await openAt(file, { migrations: withTrigger });
+    assert.strictEqual(reopened.read(count), 2, 'the trigger did not run again on replay');
+    assertSameDump(reopened.read(dump), store.read(dump));
+    await reopened.write(insertSession('b'));
+    assert.strictEqual(reopened.read(count), 3, 'the triggers are back after replay');
+    await Promise.all([store.close(), reopened.close()]);
+  });
+
+  it('carries sqlite_sequence for AUTOINCREMENT tables, so ids are never reused after a reopen', async () => {
+    const file = tempDbFile();
+    const auto = [...migrations, extra(next, 'CREATE TABLE events (n INTEGER PRIMARY KEY AUTOINCREMENT, what TEXT)')];
+    const store = await openAt(file, { migrations: auto });
+    await store.write((db) => db.run("INSERT INTO events (what) VALUES ('a'), ('b'), ('c')"));
+    await store.write((db) => db.run('DELETE FROM events WHERE n = 3'));
+    const reopened = await openAt(file, { migrations: auto });
+    await reopened.write((db) => db.run("INSERT INTO events (what) VALUES ('d')"));
+    assert.deepStrictEqual(
+      reopened.read((db) => db.all<{ n: number }>('SELECT n FROM events ORDER BY n').map((r) => r.n)),
+      [1, 2, 4],
+      'id 3 was used once and must not come back',
+    );
+    await Promise.all([store.close(), reopened.close()]);
+  });
+
+  it('refuses WITHOUT ROWID tables, in a migration and in a write, and says why', async () => {
+    const file = tempDbFile();
+    await assert.rejects(
+      openAt(file, { migrations: [...migrations, extra(next, 'CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID')] }),
+      (err: unknown) => err instanceof StoreError && err.code === 'unsupported-schema' && /WITHOUT ROWID.*kv/.test(err.message),
+    );
+    const store = await openAt(file);
+    await store.write(insertSession('kept'));
+    await assert.rejects(
+      store.write((db) => db.exec('CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID')),
+      (err: unknown) => err instanceof StoreError && err.code === 'unsupported-schema',
+    );
+    assert.strictEqual(store.read((db) => db.get("SELECT 1 AS y FROM sqlite_master WHERE name = 'kv'")), undefined);
+    assert.deepStrictEqual(store.read(ids), ['kept']);
+    await store.close();
+  });
+
+  it('cuts off a torn tail, says so, keeps every complete record before it, and appends after it', async () => {
+    const file = tempDbFile();
+    const store = await openAt(file);
+    await store.write(insertSession('a'));
+    await store.write(insertSession('b'));
+    const size = sizeOf(journalOf(file));
+    await store.write(insertSession('torn'));
+    // A crash in the middle of the last append: only part of its record reached the disk.
+    fs.truncateSync(journalOf(file), size + 11);
+    const logger = recordingLogger();
+    const reopened = await openAt(file, { logger });
+    assert.deepStrictEqual(reopened.read(ids), ['a', 'b']);
+    assert.ok(logger.warnings.some((w) => /cut/i.test(w)), `warnings: ${logger.warnings.join(' | ')}`);
+    await reopened.write(insertSession('c'));
+    const again = await openAt(file);
+    assert.deepStrictEqual(again.read(ids), ['a', 'b', 'c']);
+    await Promise.all([again.close(), reopened.close()]);
+    store.read(() => undefined);
+  });
+
+  it('stops at a damaged record and keeps the ones before it', async () => {
+    const file = tempDbFile();
+    const store = await openAt(file);
+    await store.write(insertSession('a'));
+    const size = sizeOf(journalOf(file));
+    await store.write(insertSession('b'));
+    await store.write(insertSession('c'));
+    const bytes = fs.readFileSync(journalOf(file));
+    bytes[size + 20] ^= 0xff; // one flipped byte inside the second record
+    fs.writeFileSync(journalOf(file), bytes);
+    const logger = recordingLogger();
+    const reopened = await openAt(file, { logger });
+    assert.deepStrictEqual(reopened.read(ids), ['a']);
+    assert.ok(logger.warnings.some((w) => /checksum/.test(w)), `warnings: ${logger.warnings.join(' | ')}`);
+    await reopened.close();
+    await store.close();
+  });
+
+  it('recognises a journal the base already holds (a crash between checkpoint and journal removal)', async () => {
+    const file = tempDbFile();
+    const store = await openAt(file);
+    await store.write(insertSession('a'));
+    await store.write((db) => db.run("UPDATE sessions SET label = 'twice' WHERE id = 'a'"));
+    const journal = fs.readFileSync(journalOf(file));
+    const live = store.read(dump);
+    await store.close();
+    fs.writeFileSync(journalOf(file), journal);
+    const logger = recordingLogger();
+    const reopened = await openAt(file, { logger });
+    assertSameDump(reopened.read(dump), live);
+    assert.deepStrictEqual(logger.warnings, [], 'a redundant journal is no news to the user');
+    await reopened.close();
+    assert.deepStrictEqual(fs.readdirSync(path.dirname(file)), ['focusflow.sqlite']);
+  });
+
+  it('sets aside, with a warning, a journal whose base another program replaced (an older FocusFlow)', async () => {
+    const file = tempDbFile();
+    const store = await openAt(file);
+    await store.write(insertSession('a'));
+    const base = fs.readFileSync(file);
+    await store.write(insertSession('only-in-journal'));
+    const journal = fs.readFileSync(journalOf(file));
+    await store.close();
+    // An older FocusFlow knows nothing of the journal (nor of the generation row, which it keeps as it
+    // found it): it opened the base, changed a row and renamed a whole new image into place.
+    const SQL = await (await import('sql.js')).default();
+    const db = new SQL.Database(base);
+    db.run("INSERT INTO sessions (id, kind, start_time, planned_duration_minutes, state, created_at, last_modified) VALUES ('older', 'focus', 't', 5, 'running', 't', 't')");
+    fs.writeFileSync(`${file}.older-tmp`, db.export());
+    fs.renameSync(`${file}.older-tmp`, file);
+    db.close();
+    fs.writeFileSync(journalOf(file), journal);
+    const logger = recordingLogger();
+    const reopened = await openAt(file, { logger });
+    assert.deepStrictEqual(reopened.read(ids), ['older'], 'nothing of the journal was replayed over the other program\'s file');
+    assert.ok(logger.warnings.some((w) => /kept as .*journal\.stale-/.test(w)), `warnings: ${logger.warnings.join(' | ')}`);
+    const kept = fs.readdirSync(path.dirname(file)).filter((n) => n.includes('.journal.stale-'));
+    assert.strictEqual(kept.length, 1);
+    assert.ok(fs.readFileSync(path.join(path.dirname(file), kept[0])).equals(journal), 'the set-aside journal holds the unapplied change');
+    await reopened.close();
+  });
+});
