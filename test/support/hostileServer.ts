@@ -26,18 +26,17 @@ export class HostileServer {
   private handler: HostileHandler = () => ({ status: 404, body: '' });
   readonly seen: SeenRequest[] = [];
 
-  private constructor(
-    private readonly server: http.Server,
-    readonly url: string,
-  ) {}
+  private readonly server = http.createServer((req, res) => void this.answer(req, res));
+  url = '';
+
+  private constructor() {
+    this.server.keepAliveTimeout = 60_000;
+  }
 
   static async start(): Promise<HostileServer> {
-    let self: HostileServer | undefined;
-    const server = http.createServer((req, res) => void self?.answer(req, res));
-    server.keepAliveTimeout = 60_000;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    self = new HostileServer(server, `http://127.0.0.1:${port}`);
+    const self = new HostileServer();
+    await new Promise<void>((resolve) => self.server.listen(0, '127.0.0.1', resolve));
+    self.url = `http://127.0.0.1:${(self.server.address() as AddressInfo).port}`;
     return self;
   }
 

@@ -6,7 +6,7 @@ import type { Logger } from '../logger';
 import type { Store } from '../store';
 import type { ConnectionState } from '../team/connection';
 import type { Subscription, TrailBaseClient } from '../trailbase';
-import type { BackoffPolicy } from './backoff';
+import type { BackoffPolicy } from '../backoff';
 import type { ConflictStrategy } from './conflict';
 import { classifyFailure } from './engineErrors';
 import { indicatorFor, type SyncRunResult, type SyncStatus } from './engineStatus';

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock';
 import { uuidv7 } from '../ids';
 import type { SqlDb } from '../store';
-import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff';
+import { backoffDelay, defaultBackoff, type BackoffPolicy } from '../backoff';
 import { coalesce, type Operation } from './coalesce';
 import type { AnySyncableEntity } from './entity';
 import type { EntityRegistry } from './registry';

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { Disposable } from '../events';
-import { backoffDelayMs, sleep, type BackoffPolicy } from './backoff';
-import type { TrailBaseClient } from './client';
+import { backoffDelay, type BackoffPolicy } from '../backoff';
+import type { Caller, StreamTarget } from './call';
 import { AuthError, isClientError, NetworkError, ServerError, type ClientError } from './errors';
 import type { Where } from './filters';
 import { errorFromReply, type ReplyContext } from './replies';
 import { SseParser } from './sse';
+import { sleep } from './waits';
 
 export type ChangeEvent<T> = { type: 'insert' | 'update' | 'delete'; record: T; seq?: number };
 
@@ -66,7 +67,7 @@ const STABLE_CONNECTION_MS = 5_000;
 
 const defaultBackoff: BackoffPolicy = { baseMs: 500, capMs: 30_000 };
 
-export function openSubscription<T>(client: TrailBaseClient, spec: SubscriptionSpec<T>): Subscription {
+export function openSubscription<T>(client: Caller, spec: SubscriptionSpec<T>): Subscription {
   const stop = new AbortController();
   const external = spec.options.signal;
   if (external) {
@@ -77,7 +78,7 @@ export function openSubscription<T>(client: TrailBaseClient, spec: SubscriptionS
   return { closed, dispose: () => stop.abort() };
 }
 
-async function run<T>(client: TrailBaseClient, spec: SubscriptionSpec<T>, stop: AbortSignal): Promise<void> {
+async function run<T>(client: Caller, spec: SubscriptionSpec<T>, stop: AbortSignal): Promise<void> {
   const { handlers } = spec;
   const policy = { ...defaultBackoff, ...spec.options.backoff };
   const ctx: ReplyContext = { what: `following changes to ${spec.api}`, host: client.serverUrl.host, api: spec.api };
@@ -108,7 +109,7 @@ async function run<T>(client: TrailBaseClient, spec: SubscriptionSpec<T>, stop: 
       if (error.kind === 'rate-limited') retryAfterMs = error.retryAfterMs;
     }
     if (stop.aborted) break;
-    const delay = retryAfterMs ?? backoffDelayMs(failures++, policy);
+    const delay = retryAfterMs ?? backoffDelay(++failures, Math.random, policy);
     target.logger.debug(`Subscription to ${spec.api} reconnects in ${delay} ms.`);
     await sleep(delay, stop).catch(() => undefined);
   }
@@ -121,8 +122,8 @@ function isPermanent(error: ClientError): boolean {
 }
 
 async function connect(
-  client: TrailBaseClient,
-  target: ReturnType<TrailBaseClient['streamTarget']>,
+  client: Caller,
+  target: StreamTarget,
   ctx: ReplyContext,
   stop: AbortSignal,
 ): Promise<ReadableStream<Uint8Array>> {
