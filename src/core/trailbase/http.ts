@@ -105,27 +105,9 @@ export class HttpTransport {
       await body.cancel().catch(() => undefined);
       throw this.tooLarge(declared, what);
     }
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    const reader = body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > this.maxReplyBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw this.tooLarge(total, what);
-      }
-      chunks.push(value);
-    }
-    if (chunks.length === 1) return chunks[0];
-    const all = new Uint8Array(total);
-    let at = 0;
-    for (const c of chunks) {
-      all.set(c, at);
-      at += c.byteLength;
-    }
-    return all;
+    const bytes = await readUpTo(body, this.maxReplyBytes);
+    if (!bytes) throw this.tooLarge(this.maxReplyBytes + 1, what);
+    return bytes;
   }
 
   private tooLarge(bytes: number, what: string | undefined): ServerError {
@@ -136,6 +118,31 @@ export class HttpTransport {
       { expected: `a reply of at most ${limit}` },
     );
   }
+}
+
+/** The whole body, or undefined (and the stream cancelled) as soon as it grows past `limit` bytes. */
+export async function readUpTo(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array | undefined> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.byteLength;
+  }
+  return all;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });

@@ -5,14 +5,24 @@ export interface SseMessage {
   id?: string;
 }
 
+/** The largest live event FocusFlow reads (a TrailBase change event is a few KB); more is dropped unread. */
+export const MAX_EVENT_CHARS = 1024 * 1024;
+
 /**
  * An incremental Server-Sent Events parser (WHATWG HTML §9.2.6). Network chunks split lines, fields,
  * CRLF pairs and multi-byte UTF-8 characters anywhere, so everything is buffered until a line is
  * complete; an event is dispatched only at the blank line that ends it.
+ *
+ * Unlike a browser, it drops what it cannot take whole: an event over `maxEventChars` or one with bytes
+ * that are not UTF-8 is skipped up to its closing blank line and reported to `onMalformed`, so memory
+ * stays bounded and no event is delivered with replacement characters in place of its text.
  */
 export class SseParser {
-  private readonly decoder = new TextDecoder('utf-8');
+  private decoder = new TextDecoder('utf-8', { fatal: true });
   private buffer = '';
+  /** Skipping the rest of an event that was dropped. */
+  private discarding = false;
+  private dataChars = 0;
   private sawCarriageReturn = false;
   private firstLine = true;
   private data: string[] = [];
@@ -22,10 +32,19 @@ export class SseParser {
   constructor(
     private readonly onMessage: (message: SseMessage) => void,
     private readonly onComment?: (text: string) => void,
+    private readonly onMalformed?: (problem: string) => void,
+    private readonly maxEventChars: number = MAX_EVENT_CHARS,
   ) {}
 
   feed(chunk: Uint8Array | string): void {
-    let text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    let text: string;
+    try {
+      text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    } catch {
+      this.decoder = new TextDecoder('utf-8', { fatal: true });
+      this.drop('bytes that are not UTF-8 text');
+      return;
+    }
     // A CR ending the previous chunk already ended its line; a LF opening this one belongs to it.
     if (this.sawCarriageReturn && text.startsWith('\n')) text = text.slice(1);
     this.sawCarriageReturn = false;
@@ -42,6 +61,22 @@ export class SseParser {
       start = i + 1;
     }
     this.buffer = this.buffer.slice(start);
+    if (this.buffer.length + this.pendingChars() > this.maxEventChars) this.drop(`an event larger than ${this.maxEventChars} characters`);
+  }
+
+  private pendingChars(): number {
+    return this.dataChars;
+  }
+
+  /** Forgets the event being read and skips to its end; reported once per event. */
+  private drop(problem: string, clearBuffer = true): void {
+    // Within `feed`'s loop over the buffer, only the event so far goes; the loop reads on past it.
+    if (clearBuffer) this.buffer = '';
+    this.data = [];
+    this.dataChars = 0;
+    this.eventType = '';
+    if (!this.discarding) this.onMalformed?.(problem);
+    this.discarding = true;
   }
 
   private line(raw: string): void {
@@ -50,7 +85,17 @@ export class SseParser {
       this.firstLine = false;
       if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
     }
-    if (line === '') return this.dispatch();
+    if (line === '') {
+      if (this.discarding) {
+        this.discarding = false;
+        this.data = [];
+        this.dataChars = 0;
+        this.eventType = '';
+        return;
+      }
+      return this.dispatch();
+    }
+    if (this.discarding) return;
     if (line.startsWith(':')) {
       this.onComment?.(line.slice(1).trimStart());
       return;
@@ -62,6 +107,8 @@ export class SseParser {
     switch (field) {
       case 'data':
         this.data.push(value);
+        this.dataChars += value.length + 1;
+        if (this.pendingChars() > this.maxEventChars) this.drop(`an event larger than ${this.maxEventChars} characters`, false);
         break;
       case 'event':
         this.eventType = value;
@@ -84,6 +131,7 @@ export class SseParser {
       });
     }
     this.data = [];
+    this.dataChars = 0;
     this.eventType = '';
   }
 }
