@@ -10,6 +10,8 @@ export interface HostileReply {
   body?: string | Buffer;
   /** Announce the whole body's length but close the connection after this many bytes. */
   truncateAt?: number;
+  /** Takes over the response (a live event stream): the test writes to it and ends it. */
+  stream?: (res: http.ServerResponse) => void;
 }
 
 export interface SeenRequest {
@@ -64,6 +66,12 @@ export class HostileServer {
       reply = await this.handler(seen);
     } catch (err) {
       reply = { status: 599, body: `test handler failed: ${(err as Error).message}` };
+    }
+    if (reply.stream) {
+      res.writeHead(reply.status, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...reply.headers });
+      res.flushHeaders();
+      reply.stream(res);
+      return;
     }
     const body = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : (reply.body ?? Buffer.alloc(0));
     const headers: Record<string, string> = { 'content-type': 'application/json', ...reply.headers };

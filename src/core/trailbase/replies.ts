@@ -27,11 +27,15 @@ function looksLikeHtml(reply: HttpReply): boolean {
   return type.includes('text/html') || /^\s*<(!doctype|html|head|body)/i.test(reply.text);
 }
 
-/** The server's plain-text explanation, when it gave one that is not a whole web page. */
+/** Reasons quoted in a message: a server's 50 KB stack trace must not become the message. */
+const MAX_QUOTED_REASON = 300;
+
+/** The server's plain-text explanation, on one line and shortened, when it gave one that is not a whole web page. */
 function serverReason(reply: HttpReply): string | undefined {
   if (looksLikeHtml(reply)) return undefined;
-  const text = reply.text.trim();
-  return text === '' ? undefined : text;
+  const text = reply.text.slice(0, MAX_QUOTED_REASON * 4).replace(/\s+/g, ' ').trim();
+  if (text === '') return undefined;
+  return text.length > MAX_QUOTED_REASON ? `${text.slice(0, MAX_QUOTED_REASON)}…` : text;
 }
 
 /**

@@ -18,8 +18,10 @@ export const MAX_EVENT_CHARS = 1024 * 1024;
  * stays bounded and no event is delivered with replacement characters in place of its text.
  */
 export class SseParser {
-  private decoder = new TextDecoder('utf-8', { fatal: true });
-  private buffer = '';
+  /** Per line, so a bad byte costs only its own event; the BOM is ours to strip (first line only). */
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  /** The bytes of a line not yet complete. Lines are split on bytes: CR and LF never occur inside a UTF-8 character. */
+  private pending: Uint8Array = new Uint8Array(0);
   /** Skipping the rest of an event that was dropped. */
   private discarding = false;
   private dataChars = 0;
@@ -37,41 +39,47 @@ export class SseParser {
   ) {}
 
   feed(chunk: Uint8Array | string): void {
-    let text: string;
-    try {
-      text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
-    } catch {
-      this.decoder = new TextDecoder('utf-8', { fatal: true });
-      this.drop('bytes that are not UTF-8 text');
-      return;
+    const incoming = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+    let bytes = incoming;
+    if (this.pending.length > 0) {
+      bytes = new Uint8Array(this.pending.length + incoming.length);
+      bytes.set(this.pending);
+      bytes.set(incoming, this.pending.length);
     }
-    // A CR ending the previous chunk already ended its line; a LF opening this one belongs to it.
-    if (this.sawCarriageReturn && text.startsWith('\n')) text = text.slice(1);
-    this.sawCarriageReturn = false;
-    this.buffer += text;
     let start = 0;
-    for (let i = 0; i < this.buffer.length; i++) {
-      const ch = this.buffer.charCodeAt(i);
-      if (ch !== 10 && ch !== 13) continue;
-      this.line(this.buffer.slice(start, i));
-      if (ch === 13) {
-        if (i + 1 === this.buffer.length) this.sawCarriageReturn = true;
-        else if (this.buffer.charCodeAt(i + 1) === 10) i++;
+    // A CR ending the previous chunk already ended its line; a LF opening this one belongs to it.
+    if (this.sawCarriageReturn && bytes[0] === 10) start = 1;
+    this.sawCarriageReturn = false;
+    for (let i = start; i < bytes.length; i++) {
+      const b = bytes[i];
+      if (b !== 10 && b !== 13) continue;
+      this.lineBytes(bytes.subarray(start, i));
+      if (b === 13) {
+        if (i + 1 === bytes.length) this.sawCarriageReturn = true;
+        else if (bytes[i + 1] === 10) i++;
       }
       start = i + 1;
     }
-    this.buffer = this.buffer.slice(start);
-    if (this.buffer.length + this.pendingChars() > this.maxEventChars) this.drop(`an event larger than ${this.maxEventChars} characters`);
+    this.pending = bytes.slice(start);
+    if (this.pending.length + this.dataChars > this.maxEventChars) {
+      this.pending = new Uint8Array(0);
+      this.drop(`an event larger than ${this.maxEventChars} characters`);
+    }
   }
 
-  private pendingChars(): number {
-    return this.dataChars;
+  private lineBytes(bytes: Uint8Array): void {
+    let line: string;
+    try {
+      line = this.decoder.decode(bytes);
+    } catch {
+      if (!this.discarding) this.drop('bytes that are not UTF-8 text');
+      return;
+    }
+    this.line(line);
   }
 
-  /** Forgets the event being read and skips to its end; reported once per event. */
-  private drop(problem: string, clearBuffer = true): void {
-    // Within `feed`'s loop over the buffer, only the event so far goes; the loop reads on past it.
-    if (clearBuffer) this.buffer = '';
+  /** Forgets the event being read and skips to its end (the next blank line); reported once per event. */
+  private drop(problem: string): void {
     this.data = [];
     this.dataChars = 0;
     this.eventType = '';
@@ -108,7 +116,7 @@ export class SseParser {
       case 'data':
         this.data.push(value);
         this.dataChars += value.length + 1;
-        if (this.pendingChars() > this.maxEventChars) this.drop(`an event larger than ${this.maxEventChars} characters`, false);
+        if (this.dataChars > this.maxEventChars) this.drop(`an event larger than ${this.maxEventChars} characters`);
         break;
       case 'event':
         this.eventType = value;
