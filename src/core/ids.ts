@@ -60,6 +60,11 @@ export function toLocalId(id: string): string {
   return isUuid(id) ? id.toLowerCase() : base64ToUuid(id);
 }
 
+/** Whether `value` is in TrailBase's id form for UUID keys (url-safe base64 with padding, 24 characters). */
+export function isBase64Id(value: string): boolean {
+  return BASE64_ID_PATTERN.test(value);
+}
+
 export function isUuid(value: string): boolean {
   return UUID_PATTERN.test(value);
 }

@@ -38,6 +38,18 @@ export function isWebviewMessage(v: unknown): v is WebviewMessage {
   }
 }
 
+/**
+ * The host's gate for what the webview sends: the message when it is one of ours, otherwise undefined
+ * after exactly one `warn` line (naming the type it claimed, shortened), so a broken or hostile page is
+ * heard about but never crashes the extension.
+ */
+export function acceptWebviewMessage(v: unknown, warn: (line: string) => void): WebviewMessage | undefined {
+  if (isWebviewMessage(v)) return v;
+  const claimed = isRecord(v) && typeof v.type === 'string' ? ` (type "${v.type.slice(0, 40)}")` : '';
+  warn(`Activity view sent a message it should not have${claimed}; ignored.`);
+  return undefined;
+}
+
 export function isHostMessage(v: unknown): v is HostMessage {
   if (!isRecord(v)) return false;
   switch (v.type) {

@@ -7,7 +7,7 @@ import { uuidToBase64, uuidv7 } from '../../src/core/ids';
 import { silentLogger } from '../../src/core/logger';
 import { createEntityRegistry } from '../../src/core/models';
 import { Store } from '../../src/core/store';
-import type { BackoffPolicy } from '../../src/core/sync/backoff';
+import type { BackoffPolicy } from '../../src/core/backoff';
 import type { ConflictStrategy } from '../../src/core/sync/conflict';
 import { SyncEngine, type SyncSettings } from '../../src/core/sync/engine';
 import type { SharingContext } from '../../src/core/sync/sharing';

@@ -1,7 +1,7 @@
 import { Emitter, type Disposable, type Event } from '../events';
 import { uuidv7 } from '../ids';
 import type { ConnectionState } from '../team/connection';
-import type { BackoffPolicy } from './backoff';
+import type { BackoffPolicy } from '../backoff';
 import { queueFor, type SyncEngineOptions, type SyncSettings } from './engineOptions';
 import { classifyFailure } from './engineErrors';
 import { indicatorFor, type SyncRunResult, type SyncStatus } from './engineStatus';

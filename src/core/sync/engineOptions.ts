@@ -3,7 +3,7 @@ import type { Event } from '../events';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
 import type { ConnectionState } from '../team/connection';
-import type { BackoffPolicy } from './backoff';
+import type { BackoffPolicy } from '../backoff';
 import type { ConflictStrategy } from './conflict';
 import type { EntityRegistry } from '../entities/registry';
 import { toLocalId } from '../ids';

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import type { TrailBaseClient } from '../trailbase';
-import type { BackoffPolicy } from './backoff';
+import type { BackoffPolicy } from '../backoff';
 import { classifyFailure } from './engineErrors';
 
 export interface OfflineProbeOptions {

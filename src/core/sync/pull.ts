@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { base64ToUuid, uuidToBase64 } from '../ids';
 import type { Logger } from '../logger';
 import { Member } from '../models';
+import { remoteIdField } from '../models/fields';
 import type { SqlDb, Store } from '../store';
 import { MAX_LIST_LIMIT, type TrailBaseClient, type Where } from '../trailbase';
 import { resolveConflict, type ConflictStrategy } from './conflict';
@@ -41,7 +42,8 @@ export type ApplyOutcome = 'applied' | 'remote-won' | 'local-kept' | 'merged';
 const SCOPE_KEY = 'pull.scope';
 const CHECKPOINT_PREFIX = 'pull.cp.';
 const anyRow = z.unknown();
-const membershipRow = z.object({ team: z.string() });
+// The team id is read as TrailBase's id form here, at the boundary: every step after this converts it.
+const membershipRow = z.object({ team: remoteIdField });
 
 /** The collections pulled per team, parents first, and how each one is narrowed to that team. */
 const COLLECTIONS: readonly { api: string; where: (team: string) => Where }[] = [

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock';
 import { uuidv7 } from '../ids';
 import type { SqlDb } from '../store';
-import { defaultBackoff, type BackoffPolicy } from './backoff';
+import { defaultBackoff, type BackoffPolicy } from '../backoff';
 import { coalesce, type Operation } from './coalesce';
 import type { AnySyncableEntity } from '../entities/entity';
 import type { EntityRegistry } from '../entities/registry';

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import type { SqlDb } from '../store';
-import { backoffDelay, type BackoffPolicy } from './backoff';
+import { backoffDelay, type BackoffPolicy } from '../backoff';
 import type { Operation } from './coalesce';
 import type { QueuedOp, QueueRow } from './queuedOp';
 import { KEY_LAST_ERROR, KEY_LAST_SYNC_AT, KEY_SYNCED, syncedTotal } from './queueStats';

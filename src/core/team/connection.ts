@@ -130,31 +130,42 @@ export class ConnectionService {
     return this.adopt(client, auth, row);
   }
 
+  /**
+   * Signs in and keeps the connection. The client proves the whole sign-in reply (the user id included)
+   * before anything here changes: a refused reply leaves the row, the stored tokens and the state as they were.
+   */
   async connect(serverUrl: string, email: string, password: string): Promise<Connection> {
     const url = serverUrlText(serverUrl);
     const client = this.o.createClient(url);
     const auth = await client.login(email.trim(), password);
     const previous = this.readRow();
     const sameAccount = previous?.server_url === url && previous.user_id === auth.user.id;
-    if (this.client && this.client !== client && !sameAccount) {
-      // The old account's sign-out is not this connection's: it must not show as one.
-      this.authListener?.dispose();
-      this.authListener = undefined;
-      await this.endServerSession(this.client);
-    }
     const row: ConnectionRow = {
       server_url: url,
       user_id: auth.user.id,
       team_id: sameAccount ? previous.team_id : null,
       connected_at: this.o.clock.now(),
     };
-    await this.o.store.write((db) =>
-      db.run(
-        `INSERT OR REPLACE INTO team_connection (id, server_url, team_id, user_id, api_key, connected_at)
-         VALUES (?, ?, ?, ?, NULL, ?)`,
-        [ROW_ID, row.server_url, row.team_id, row.user_id, row.connected_at],
-      ),
-    );
+    try {
+      await this.o.store.write((db) =>
+        db.run(
+          `INSERT OR REPLACE INTO team_connection (id, server_url, team_id, user_id, api_key, connected_at)
+           VALUES (?, ?, ?, ?, NULL, ?)`,
+          [ROW_ID, row.server_url, row.team_id, row.user_id, row.connected_at],
+        ),
+      );
+    } catch (err) {
+      // No row, no connection: the session just begun must not outlive it.
+      await this.endServerSession(client);
+      throw err;
+    }
+    const old = this.client;
+    if (old && old !== client && !sameAccount) {
+      // The old account's sign-out is not this connection's: it must not show as one.
+      this.authListener?.dispose();
+      this.authListener = undefined;
+      await this.endServerSession(old);
+    }
     this.o.logger.info(`Connected to ${hostOf(url)} as ${auth.user.email ?? auth.user.id}.`);
     this.generation++;
     const state = this.adopt(client, auth, row);

@@ -105,18 +105,26 @@ export class RateLimitedError extends TrailBaseErrorBase {
   }
 }
 
-export type ServerErrorCode = 'server-error' | 'bad-reply';
-/** A 5xx, or a reply that is not what a TrailBase server sends (`expected` names what we wanted). */
+export type ServerErrorCode =
+  | 'server-error'
+  | 'bad-reply' // not what a TrailBase server sends: HTML, truncated, invalid UTF-8, wrongly shaped
+  | 'reply-too-large'; // over the documented bound (`MAX_REPLY_BYTES`), refused before it is parsed
+/**
+ * A 5xx, or a reply that is not what a TrailBase server sends: `expected` names what we wanted, `field`
+ * the first part of the reply that was wrong (`auth_token.sub`, `records.3.id`) when one was.
+ */
 export class ServerError extends TrailBaseErrorBase {
   readonly kind = 'server' as const;
   readonly expected?: string;
+  readonly field?: string;
   constructor(
     readonly code: ServerErrorCode,
     message: string,
-    details?: ErrorDetails & { expected?: string },
+    details?: ErrorDetails & { expected?: string; field?: string },
   ) {
     super(message, details);
     if (details?.expected !== undefined) this.expected = details.expected;
+    if (details?.field !== undefined) this.field = details.field;
   }
 }
 

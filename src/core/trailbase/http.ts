@@ -1,7 +1,14 @@
 import { createFetch, type $Fetch } from 'ofetch';
-import { NetworkError } from './errors';
+import { NetworkError, ServerError } from './errors';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/**
+ * The largest reply FocusFlow reads: 32 MiB. A full TrailBase page (1024 records) is a few hundred KB,
+ * so anything this big is a proxy's error page, a wrong server or an attack; it is refused before it is
+ * parsed, and reading stops as soon as the bound is crossed, so memory stays bounded too.
+ */
+export const MAX_REPLY_BYTES = 32 * 1024 * 1024;
 
 export interface HttpRequest {
   method: HttpMethod;
@@ -12,6 +19,8 @@ export interface HttpRequest {
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** What the request is for, in the user's words; named when the reply is refused. */
+  what?: string;
 }
 
 export interface HttpReply {
@@ -19,6 +28,8 @@ export interface HttpReply {
   headers: Headers;
   /** The whole body as text: parsing is the caller's, so a truncated or HTML body can be named precisely. */
   text: string;
+  /** The body was not valid UTF-8 (`text` then holds it with replacement characters, fit only for messages). */
+  invalidUtf8?: boolean;
 }
 
 /**
@@ -34,6 +45,7 @@ export class HttpTransport {
     private readonly baseUrl: URL,
     private readonly timeoutMs: () => number,
     fetchImpl?: typeof fetch,
+    private readonly maxReplyBytes: number = MAX_REPLY_BYTES,
   ) {
     // A URL's path is never empty ("/" at least); a server behind a path prefix keeps it.
     this.prefix = `${baseUrl.origin}${baseUrl.pathname.replace(/\/+$/, '')}`;
@@ -53,17 +65,19 @@ export class HttpTransport {
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     if (req.body !== undefined) headers['content-type'] = 'application/json';
     try {
-      const response = await this.ofetch.raw<string, 'text'>(this.url(req.path, req.query), {
+      const response = await this.ofetch.raw<ReadableStream<Uint8Array> | undefined, 'stream'>(this.url(req.path, req.query), {
         method: req.method,
         headers,
         ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
         signal,
         retry: false,
         ignoreResponseError: true,
-        responseType: 'text',
+        responseType: 'stream',
       });
-      return { status: response.status, headers: response.headers, text: response._data ?? '' };
+      const bytes = await this.readBounded(response.headers, response._data ?? undefined, req.what);
+      return { status: response.status, headers: response.headers, ...decodeUtf8(bytes) };
     } catch (err) {
+      if (err instanceof ServerError) throw err;
       if (req.signal?.aborted) throw req.signal.reason;
       const where = `${this.baseUrl.host}`;
       if (timeout.signal.aborted) {
@@ -82,6 +96,68 @@ export class HttpTransport {
       clearTimeout(timer);
     }
   }
+
+  /** The body, up to the bound: a `Content-Length` over it is refused unread, a longer stream is cut off. */
+  private async readBounded(headers: Headers, body: ReadableStream<Uint8Array> | undefined, what: string | undefined): Promise<Uint8Array> {
+    if (!body) return new Uint8Array(0);
+    const declared = Number(headers.get('content-length') ?? NaN);
+    if (declared > this.maxReplyBytes) {
+      await body.cancel().catch(() => undefined);
+      throw this.tooLarge(declared, what);
+    }
+    const bytes = await readUpTo(body, this.maxReplyBytes);
+    if (!bytes) throw this.tooLarge(this.maxReplyBytes + 1, what);
+    return bytes;
+  }
+
+  private tooLarge(bytes: number, what: string | undefined): ServerError {
+    const limit = megabytes(this.maxReplyBytes);
+    return new ServerError(
+      'reply-too-large',
+      `${this.baseUrl.host} sent a reply of more than ${limit}${what ? ` while ${what}` : ''}; FocusFlow refuses replies over ${limit} unread (${megabytes(bytes)} or more arrived). Check the server address (a proxy may be in the way), or tell your server admin.`,
+      { expected: `a reply of at most ${limit}` },
+    );
+  }
+}
+
+/** The whole body, or undefined (and the stream cancelled) as soon as it grows past `limit` bytes. */
+export async function readUpTo(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array | undefined> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.byteLength;
+  }
+  return all;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const lenientUtf8 = new TextDecoder('utf-8');
+
+function decodeUtf8(bytes: Uint8Array): { text: string; invalidUtf8?: boolean } {
+  try {
+    return { text: strictUtf8.decode(bytes) };
+  } catch {
+    return { text: lenientUtf8.decode(bytes), invalidUtf8: true };
+  }
+}
+
+function megabytes(bytes: number): string {
+  return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
 }
 
 function seconds(ms: number): string {

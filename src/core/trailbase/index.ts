@@ -17,6 +17,8 @@ export {
   type ValidationErrorCode,
   type ServerErrorCode,
 } from './errors';
+export { MAX_REPLY_BYTES } from './http';
+export { MAX_EVENT_CHARS } from './sse';
 export { RecordApi, MAX_LIST_LIMIT, MAX_BULK_CREATE, type RecordApiOptions, type ListOptions, type ListPage, type RequestOptions } from './records';
 export type { Where, CompareOp, FilterValue, ColumnCondition } from './filters';
 export { MAX_TRANSACTION_OPS, type TransactionOp, type TransactionResult, type TransactionOptions } from './transaction';

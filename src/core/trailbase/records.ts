@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { TrailBaseClient } from './client';
+import type { Caller } from './call';
 import { ServerError, ValidationError } from './errors';
 import { appendFilter, type Where } from './filters';
-import { badReply, describeIssue, parseJsonReply, type ReplyContext } from './replies';
+import { badReply, describeIssue, issuePath, parseJsonReply, type ReplyContext } from './replies';
 import type { HttpReply } from './http';
 import { openSubscription, type SubscribeHandlers, type SubscribeOptions, type Subscription } from './subscribe';
 
@@ -41,12 +41,16 @@ export const MAX_LIST_LIMIT = 1024;
 export const MAX_BULK_CREATE = 1024;
 const MAX_ORDER_COLUMNS = 5;
 
+/** A record id as TrailBase answers it: a UUID key in its url-safe base64 form, or an integer key. */
+export const recordIdReply = z.string().regex(/^(?:[A-Za-z0-9_-]{22}==|-?\d{1,19})$/, { error: 'must be a TrailBase record id' });
+
 const listReply = z.object({
   records: z.array(z.unknown()),
-  cursor: z.string().nullish(),
-  total_count: z.number().nullish(),
+  // Sent back verbatim in the next request's query, so it must be something a query can carry.
+  cursor: z.string().regex(/^[\x21-\x7e]{0,1024}$/, { error: 'must be a cursor of at most 1024 printable characters' }).nullish(),
+  total_count: z.number().int().min(0).nullish(),
 });
-const createReply = z.object({ ids: z.array(z.string()) });
+const createReply = z.object({ ids: z.array(recordIdReply) });
 
 type NewRecord = Readonly<Record<string, unknown>>;
 
@@ -56,7 +60,7 @@ export class RecordApi<T> {
   private readonly idColumn: string;
 
   constructor(
-    private readonly client: TrailBaseClient,
+    private readonly client: Caller,
     readonly api: string,
     private readonly schema: z.ZodType<T>,
     options: RecordApiOptions,
@@ -78,6 +82,9 @@ export class RecordApi<T> {
       ctx: { what: `listing ${this.api}`, api: this.api },
       onReply: (reply, ctx) => {
         const page = parseJsonReply(reply, listReply, ctx, 'JSON {records: [...], cursor?, total_count?}');
+        // A page longer than asked is not a page of this query: refused before any record is read.
+        const asked = o.limit ?? MAX_LIST_LIMIT;
+        if (page.records.length > asked) throw badReply(reply, ctx, `at most ${asked} records`, `${page.records.length}`, 'records');
         const records = page.records.map((r, i) => this.parseRecord(reply, ctx, r, `records.${i}`));
         return {
           records,
@@ -95,6 +102,13 @@ export class RecordApi<T> {
     let seen = 0;
     for (;;) {
       const page = await this.list({ ...o, limit, ...(cursor ? { cursor } : seen > 0 ? { offset: seen } : {}) });
+      // A server handing back the cursor it was given would have us read the same page forever.
+      if (cursor !== undefined && page.cursor === cursor) {
+        throw new ServerError('bad-reply', `${this.client.serverUrl.host} answered the next page of ${this.api} with the same cursor again. Try again later; if it keeps happening, tell your server admin.`, {
+          expected: 'a cursor that moves on',
+          field: 'cursor',
+        });
+      }
       yield page;
       seen += page.records.length;
       if (page.records.length < limit) return;
@@ -225,10 +239,11 @@ export class RecordApi<T> {
   private parseRecord(reply: HttpReply, ctx: ReplyContext, raw: unknown, where: string): T {
     const parsed = this.schema.safeParse(raw);
     if (parsed.success) return parsed.data;
+    const inner = issuePath(parsed.error);
     throw new ServerError(
       'bad-reply',
       `${ctx.host} sent a ${this.api} record FocusFlow cannot read (${where}, ${describeIssue(parsed.error)}). The server may run an older FocusFlow server kit; ask your admin to update it.`,
-      { status: reply.status, expected: `a ${this.api} record` },
+      { status: reply.status, expected: `a ${this.api} record`, field: inner ? `${where}.${inner}` : where },
     );
   }
 }

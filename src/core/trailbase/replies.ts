@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { parseRetryAfterMs } from './backoff';
+import { parseRetryAfterMs } from './waits';
 import {
   AuthError,
   NotFoundError,
@@ -27,11 +27,15 @@ function looksLikeHtml(reply: HttpReply): boolean {
   return type.includes('text/html') || /^\s*<(!doctype|html|head|body)/i.test(reply.text);
 }
 
-/** The server's plain-text explanation, when it gave one that is not a whole web page. */
+/** Reasons quoted in a message: a server's 50 KB stack trace must not become the message. */
+const MAX_QUOTED_REASON = 300;
+
+/** The server's plain-text explanation, on one line and shortened, when it gave one that is not a whole web page. */
 function serverReason(reply: HttpReply): string | undefined {
   if (looksLikeHtml(reply)) return undefined;
-  const text = reply.text.trim();
-  return text === '' ? undefined : text;
+  const text = reply.text.slice(0, MAX_QUOTED_REASON * 4).replace(/\s+/g, ' ').trim();
+  if (text === '') return undefined;
+  return text.length > MAX_QUOTED_REASON ? `${text.slice(0, MAX_QUOTED_REASON)}…` : text;
 }
 
 /**
@@ -76,18 +80,19 @@ export function errorFromReply(reply: HttpReply, ctx: ReplyContext, nowMs: numbe
   return new ServerError('server-error', `Unexpected answer from the server while ${ctx.what} (HTTP ${s})${because}. Try again later.`, details);
 }
 
-/** A reply that is not the JSON we expected: HTML, truncated or wrongly shaped. */
-export function badReply(reply: HttpReply, ctx: ReplyContext, expected: string, problem: string): ServerError {
+/** A reply that is not the JSON we expected: HTML, truncated or wrongly shaped; `field` names the wrong part. */
+export function badReply(reply: HttpReply, ctx: ReplyContext, expected: string, problem: string, field?: string): ServerError {
   return new ServerError(
     'bad-reply',
     `${ctx.host} did not answer like a TrailBase server while ${ctx.what}: expected ${expected}, got ${problem}. Check the server address (a proxy or login page may be in the way).`,
-    { status: reply.status, expected },
+    { status: reply.status, expected, ...(field !== undefined ? { field } : {}) },
   );
 }
 
 /** Parses a JSON body against `schema`; any other body becomes a `bad-reply` ServerError naming `expected`. */
 export function parseJsonReply<S extends z.ZodType>(reply: HttpReply, schema: S, ctx: ReplyContext, expected: string): z.output<S> {
   if (looksLikeHtml(reply)) throw badReply(reply, ctx, expected, 'an HTML page');
+  if (reply.invalidUtf8) throw badReply(reply, ctx, expected, 'bytes that are not valid UTF-8 text');
   let json: unknown;
   try {
     json = JSON.parse(reply.text);
@@ -95,8 +100,14 @@ export function parseJsonReply<S extends z.ZodType>(reply: HttpReply, schema: S,
     throw badReply(reply, ctx, expected, reply.text.trim() === '' ? 'an empty reply' : 'text that is not complete JSON');
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw badReply(reply, ctx, expected, `JSON of another shape (${describeIssue(parsed.error)})`);
+  if (!parsed.success) throw badReply(reply, ctx, expected, `JSON of another shape (${describeIssue(parsed.error)})`, issuePath(parsed.error));
   return parsed.data;
+}
+
+/** The dotted path of the first problem (`records.3.id`), or undefined when the whole value was wrong. */
+export function issuePath(error: z.ZodError): string | undefined {
+  const path = error.issues[0]?.path;
+  return path && path.length > 0 ? path.join('.') : undefined;
 }
 
 export function describeIssue(error: z.ZodError): string {

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger';
-import { backoffDelayMs, sleep as realSleep, type BackoffPolicy } from './backoff';
+import { backoffDelay, type BackoffPolicy } from '../backoff';
+import { sleep as realSleep } from './waits';
 import { isClientError, type ClientError } from './errors';
 
 export interface RetryPolicy extends BackoffPolicy {
@@ -32,7 +33,7 @@ export function isTransient(err: ClientError): boolean {
 /** How long to wait before retry number `attempt` (0-based): the server's Retry-After if it gave one. */
 export function retryDelayMs(err: ClientError, attempt: number, policy: RetryPolicy): number {
   const retryAfter = err.kind === 'rate-limited' ? err.retryAfterMs : undefined;
-  return retryAfter ?? backoffDelayMs(attempt, policy, policy.random);
+  return retryAfter ?? backoffDelay(attempt + 1, policy.random, policy);
 }
 
 /**

@@ -31,8 +31,11 @@ export interface AuthState {
   expiresAt: number;
 }
 
-/** The refresh exchange itself; a 401 must surface as `AuthError` with code `session-expired`. */
-export type RefreshExchange = (refreshToken: string) => Promise<{ authToken: string; csrfToken?: string }>;
+/**
+ * The refresh exchange itself, its reply already proven whole (a token for `userId`); a 401 must surface
+ * as `AuthError` with code `session-expired`.
+ */
+export type RefreshExchange = (refreshToken: string, userId: string) => Promise<{ authToken: string; csrfToken?: string; claims: TokenClaims }>;
 
 /**
  * Holds the current tokens and keeps them fresh. All callers that find the token due share one
@@ -77,12 +80,13 @@ export class Session {
     return this.state;
   }
 
-  /** Starts a new session (after login). */
-  async begin(tokens: Tokens): Promise<AuthState> {
-    const claims = decodeAuthToken(tokens.authToken);
-    if (!claims) throw new AuthError('signed-out', 'The server sent a sign-in token FocusFlow cannot read. Check the server address and try again.');
-    this.adopt(tokens, claims);
+  /**
+   * Starts a new session from a sign-in reply already proven whole. The tokens are stored first: when
+   * that fails, the session is as it was before.
+   */
+  async begin(tokens: Tokens, claims: TokenClaims): Promise<AuthState> {
     await this.store.save(tokens);
+    this.adopt(tokens, claims);
     const state = this.state as AuthState;
     this.authChange.fire(state);
     return state;
@@ -144,9 +148,9 @@ export class Session {
   }
 
   private async runRefresh(started: Tokens): Promise<Tokens> {
-    let minted: { authToken: string; csrfToken?: string };
+    let minted: Awaited<ReturnType<RefreshExchange>>;
     try {
-      minted = await this.exchange(started.refreshToken);
+      minted = await this.exchange(started.refreshToken, (this.claims as TokenClaims).userId);
     } catch (err) {
       if (err instanceof AuthError && err.code === 'session-expired' && this.tokens === started) {
         this.logger.info('TrailBase refused the refresh token; signing out.');
@@ -154,8 +158,7 @@ export class Session {
       }
       throw err;
     }
-    const claims = decodeAuthToken(minted.authToken);
-    if (!claims) throw new AuthError('signed-out', 'The server sent a sign-in token FocusFlow cannot read. Sign in again.');
+    const { claims } = minted;
     // TrailBase does not rotate refresh tokens: the old one stays valid and is kept.
     const next: Tokens = { authToken: minted.authToken, refreshToken: started.refreshToken, ...(minted.csrfToken ? { csrfToken: minted.csrfToken } : {}) };
     if (this.tokens !== started) return this.tokens ?? Promise.reject(new AuthError('signed-out', 'You signed out while the session was being renewed.'));

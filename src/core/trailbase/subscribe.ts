@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import type { Disposable } from '../events';
-import { backoffDelayMs, sleep, type BackoffPolicy } from './backoff';
-import type { TrailBaseClient } from './client';
+import type { Logger } from '../logger';
+import { backoffDelay, type BackoffPolicy } from '../backoff';
+import type { Caller, StreamTarget } from './call';
 import { AuthError, isClientError, NetworkError, ServerError, type ClientError } from './errors';
 import type { Where } from './filters';
-import { errorFromReply, type ReplyContext } from './replies';
+import { describeIssue, errorFromReply, type ReplyContext } from './replies';
+import { readUpTo } from './http';
 import { SseParser } from './sse';
+import { sleep } from './waits';
 
 export type ChangeEvent<T> = { type: 'insert' | 'update' | 'delete'; record: T; seq?: number };
 
@@ -55,7 +58,7 @@ const eventSchema = z.object({
   Update: z.unknown().optional(),
   Delete: z.unknown().optional(),
   Error: z.union([z.string(), z.object({ status: z.number().optional(), message: z.string().nullish() })]).optional(),
-  seq: z.number().optional(),
+  seq: z.number().int().min(0).optional(),
 });
 
 /** TrailBase's `EventErrorStatus` (`records/subscribe/event.rs`). */
@@ -64,9 +67,12 @@ const STATUS_LOSS = 2;
 /** A connection that lasted this long starts the next reconnect from the shortest delay again. */
 const STABLE_CONNECTION_MS = 5_000;
 
+/** An error page longer than this is not read for its reason. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
 const defaultBackoff: BackoffPolicy = { baseMs: 500, capMs: 30_000 };
 
-export function openSubscription<T>(client: TrailBaseClient, spec: SubscriptionSpec<T>): Subscription {
+export function openSubscription<T>(client: Caller, spec: SubscriptionSpec<T>): Subscription {
   const stop = new AbortController();
   const external = spec.options.signal;
   if (external) {
@@ -77,7 +83,7 @@ export function openSubscription<T>(client: TrailBaseClient, spec: SubscriptionS
   return { closed, dispose: () => stop.abort() };
 }
 
-async function run<T>(client: TrailBaseClient, spec: SubscriptionSpec<T>, stop: AbortSignal): Promise<void> {
+async function run<T>(client: Caller, spec: SubscriptionSpec<T>, stop: AbortSignal): Promise<void> {
   const { handlers } = spec;
   const policy = { ...defaultBackoff, ...spec.options.backoff };
   const ctx: ReplyContext = { what: `following changes to ${spec.api}`, host: client.serverUrl.host, api: spec.api };
@@ -108,7 +114,7 @@ async function run<T>(client: TrailBaseClient, spec: SubscriptionSpec<T>, stop: 
       if (error.kind === 'rate-limited') retryAfterMs = error.retryAfterMs;
     }
     if (stop.aborted) break;
-    const delay = retryAfterMs ?? backoffDelayMs(failures++, policy);
+    const delay = retryAfterMs ?? backoffDelay(++failures, Math.random, policy);
     target.logger.debug(`Subscription to ${spec.api} reconnects in ${delay} ms.`);
     await sleep(delay, stop).catch(() => undefined);
   }
@@ -121,8 +127,8 @@ function isPermanent(error: ClientError): boolean {
 }
 
 async function connect(
-  client: TrailBaseClient,
-  target: ReturnType<TrailBaseClient['streamTarget']>,
+  client: Caller,
+  target: StreamTarget,
   ctx: ReplyContext,
   stop: AbortSignal,
 ): Promise<ReadableStream<Uint8Array>> {
@@ -134,8 +140,8 @@ async function connect(
         headers: { ...headers, accept: 'text/event-stream' },
         signal: AbortSignal.any([stop, timeout.signal]),
       });
-      // Error bodies are short; read them now so the first try of a 403-refresh-retry frees its socket.
-      const text = response.ok ? '' : await response.text();
+      // Error bodies are short; read them now (bounded) so the first try of a 403-refresh-retry frees its socket.
+      const text = response.ok || !response.body ? '' : new TextDecoder().decode((await readUpTo(response.body, MAX_ERROR_BODY_BYTES)) ?? new Uint8Array(0));
       return { response, text, status: response.status, date: response.headers.get('date') };
     } catch (err) {
       if (stop.aborted) throw stop.reason;
@@ -164,15 +170,24 @@ async function consume<T>(
   spec: SubscriptionSpec<T>,
   ctx: ReplyContext,
   stop: AbortSignal,
-  logger: { debug(m: string): void },
+  logger: Logger,
 ): Promise<'ended' | 'refused'> {
   const { handlers } = spec;
   const idleMs = spec.options.idleTimeoutMs ?? 45_000;
   let refused = false;
-  const parser = new SseParser((message) => {
-    const outcome = handleMessage(message.data, spec, ctx);
-    if (outcome === 'refused') refused = true;
-  });
+  // A frame FocusFlow cannot take is dropped with one log line; the caller lists again to catch up.
+  const drop = (problem: string) => {
+    logger.warn(`Dropped a live ${spec.api} event from ${ctx.host}: ${problem}. Listing again to catch up.`);
+    handlers.onResync('loss');
+  };
+  const parser = new SseParser(
+    (message) => {
+      const outcome = handleMessage(message.data, spec, drop);
+      if (outcome === 'refused') refused = true;
+    },
+    undefined,
+    drop,
+  );
   const reader = body.getReader();
   let idle: NodeJS.Timeout | undefined;
   const armIdle = () => {
@@ -206,20 +221,18 @@ async function consume<T>(
   return 'ended';
 }
 
-function handleMessage<T>(data: string, spec: SubscriptionSpec<T>, ctx: ReplyContext): 'ok' | 'refused' {
+function handleMessage<T>(data: string, spec: SubscriptionSpec<T>, drop: (problem: string) => void): 'ok' | 'refused' {
   const { handlers } = spec;
   let json: unknown;
   try {
     json = JSON.parse(data);
   } catch {
-    handlers.onError?.(new ServerError('bad-reply', `${ctx.host} sent a change event that is not JSON; listing again to catch up.`, { expected: 'a JSON change event' }));
-    handlers.onResync('loss');
+    drop('it is not JSON');
     return 'ok';
   }
   const parsed = eventSchema.safeParse(json);
   if (!parsed.success) {
-    handlers.onError?.(new ServerError('bad-reply', `${ctx.host} sent a change event of an unknown shape; listing again to catch up.`, { expected: '{Insert|Update|Delete|Error}' }));
-    handlers.onResync('loss');
+    drop(`it is not a change event (${describeIssue(parsed.error)})`);
     return 'ok';
   }
   const ev = parsed.data;
@@ -242,8 +255,7 @@ function handleMessage<T>(data: string, spec: SubscriptionSpec<T>, ctx: ReplyCon
   if (!kind) return 'ok';
   const row = spec.parseRow(kind === 'insert' ? ev.Insert : kind === 'update' ? ev.Update : ev.Delete);
   if (!row.ok) {
-    handlers.onError?.(new ServerError('bad-reply', `${ctx.host} sent a ${spec.api} change FocusFlow cannot read (${row.problem}); listing again to catch up.`, { expected: `a ${spec.api} record` }));
-    handlers.onResync('loss');
+    drop(`FocusFlow cannot read the ${spec.api} record in it (${row.problem})`);
     return 'ok';
   }
   handlers.onEvent({ type: kind, record: row.value, ...(ev.seq !== undefined ? { seq: ev.seq } : {}) });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { TrailBaseClient } from './client';
+import type { Caller } from './call';
 import { ValidationError } from './errors';
+import { recordIdReply } from './records';
 import { badReply, parseJsonReply } from './replies';
 
 type Values = Readonly<Record<string, unknown>>;
@@ -29,11 +30,12 @@ export interface TransactionOptions {
 export const MAX_TRANSACTION_OPS = 128;
 
 // v0.31+ answers one result per operation; older servers list only the ids of created records.
-const resultSchema = z.union([z.object({ Id: z.string() }), z.object({ Error: z.unknown() }), z.null(), z.object({}).strict()]);
-const transactionReply = z.union([z.object({ results: z.array(resultSchema) }), z.object({ ids: z.array(z.string()) })]);
+const resultSchema = z.union([z.object({ Id: recordIdReply }), z.object({ Error: z.unknown() }), z.null(), z.object({}).strict()]);
+const transactionReply = z.union([z.object({ results: z.array(resultSchema) }), z.object({ ids: z.array(recordIdReply) })]);
+const MAX_ERROR_CHARS = 1000;
 
 /** POST `/api/transaction/v1/execute`; the server must have `enable_record_transactions`. */
-export async function runTransaction(client: TrailBaseClient, ops: readonly TransactionOp[], o: TransactionOptions): Promise<TransactionResult[]> {
+export async function runTransaction(client: Caller, ops: readonly TransactionOp[], o: TransactionOptions): Promise<TransactionResult[]> {
   if (ops.length === 0) return [];
   if (ops.length > MAX_TRANSACTION_OPS) {
     throw new ValidationError('bad-input', `A transaction holds at most ${MAX_TRANSACTION_OPS} operations (got ${ops.length}). Split it into smaller batches.`);
@@ -62,7 +64,7 @@ export async function runTransaction(client: TrailBaseClient, ops: readonly Tran
       if (results.length !== ops.length) throw badReply(reply, ctx, `${ops.length} results`, `${results.length}`);
       return results.map((r): TransactionResult => {
         if (r && 'Id' in r) return { ok: true, id: r.Id };
-        if (r && 'Error' in r) return { ok: false, error: typeof r.Error === 'string' ? r.Error : JSON.stringify(r.Error) };
+        if (r && 'Error' in r) return { ok: false, error: errorText(r.Error) };
         return { ok: true };
       });
     },
@@ -74,4 +76,15 @@ function legacyResults(ops: readonly TransactionOp[], ids: string[], mismatch: (
   if (creates !== ids.length) throw mismatch();
   let next = 0;
   return ops.map((op) => ('create' in op ? { ok: true, id: ids[next++] } : { ok: true }));
+}
+
+/** The server's words for a failed operation, kept short; a value too deep to print is named, not thrown on. */
+function errorText(error: unknown): string {
+  let text: string;
+  try {
+    text = typeof error === 'string' ? error : (JSON.stringify(error) ?? String(error));
+  } catch {
+    text = 'an error the server described in a form FocusFlow cannot print';
+  }
+  return text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}…` : text;
 }

@@ -4,7 +4,7 @@ import type { Event } from '../../core/events';
 import type { Logger } from '../../core/logger';
 import type { Store } from '../../core/store';
 import type { ConnectionState } from '../../core/team/connection';
-import { isWebviewMessage, type HostMessage, type WebviewMessage } from '../../webview/protocol';
+import { acceptWebviewMessage, type HostMessage, type WebviewMessage } from '../../webview/protocol';
 import { activityHtml, createNonce } from './html';
 import { activityMessage } from './source';
 
@@ -80,12 +80,9 @@ export class ActivityViewProvider implements vscode.WebviewViewProvider, vscode.
     this.refresh();
   }
 
-  private receive(message: unknown): void {
-    if (!isWebviewMessage(message)) {
-      this.sources.logger.warn('Activity view sent a message it should not have; ignored.');
-      return;
-    }
-    this.handle(message);
+  private receive(raw: unknown): void {
+    const message = acceptWebviewMessage(raw, (line) => this.sources.logger.warn(line));
+    if (message) this.handle(message);
   }
 
   private handle(message: WebviewMessage): void {

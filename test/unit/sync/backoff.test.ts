@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
-import { backoffCeiling, backoffDelay, defaultBackoff } from '../../../src/core/sync/backoff';
+import { backoffCeiling, backoffDelay, defaultBackoff } from '../../../src/core/backoff';
 
 describe('backoff', () => {
   it('draws every delay between zero and a ceiling that doubles from the base up to the cap', () => {

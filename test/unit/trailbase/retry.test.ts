@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { silentLogger } from '../../../src/core/logger';
-import { backoffDelayMs, parseRetryAfterMs } from '../../../src/core/trailbase/backoff';
+import { backoffDelay } from '../../../src/core/backoff';
+import { parseRetryAfterMs } from '../../../src/core/trailbase/waits';
 import { AuthError, NetworkError, RateLimitedError, ServerError } from '../../../src/core/trailbase/errors';
 import { defaultRetryPolicy, isTransient, withRetry, type RetryPolicy } from '../../../src/core/trailbase/retry';
 
@@ -9,11 +10,11 @@ describe('backoff', () => {
 
   it('grows exponentially up to the cap (upper edge of the jitter window)', () => {
     const top = () => 0.999999;
-    assert.deepEqual([0, 1, 2, 3, 4, 5, 10].map((n) => backoffDelayMs(n, policy, top)), [99, 199, 399, 799, 999, 999, 999]);
+    assert.deepEqual([0, 1, 2, 3, 4, 5, 10].map((n) => backoffDelay(n + 1, top, policy)), [99, 199, 399, 799, 999, 999, 999]);
   });
 
   it('spreads delays over the whole window (full jitter) and never exceeds it', () => {
-    const draws = Array.from({ length: 2_000 }, () => backoffDelayMs(3, policy));
+    const draws = Array.from({ length: 2_000 }, () => backoffDelay(4, Math.random, policy));
     assert.ok(Math.min(...draws) < 100, 'some delays near zero');
     assert.ok(Math.max(...draws) > 700, 'some delays near the top');
     assert.ok(draws.every((d) => d >= 0 && d < 800));

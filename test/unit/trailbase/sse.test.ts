@@ -73,4 +73,34 @@ describe('SseParser', () => {
     const { messages } = parseAll(['\uFEFFdata: x\nretry: 10\nfoo: bar\n\n']);
     assert.deepEqual(messages, [{ event: 'message', data: 'x' }]);
   });
+
+  describe('drops what it cannot take whole, once per event, and reads on', () => {
+    function withDrops(chunks: (string | Uint8Array)[], maxEventChars?: number) {
+      const messages: SseMessage[] = [];
+      const dropped: string[] = [];
+      const parser = new SseParser((m) => messages.push(m), undefined, (p) => dropped.push(p), maxEventChars);
+      for (const chunk of chunks) parser.feed(chunk);
+      return { messages: messages.map((m) => m.data), dropped };
+    }
+
+    it('an event over the bound, in one line or many, is dropped and the next one arrives', () => {
+      const line = withDrops([`data: ${'x'.repeat(200)}\n\ndata: next\n\n`], 100);
+      assert.deepEqual(line, { messages: ['next'], dropped: ['an event larger than 100 characters'] });
+      const many = withDrops([...Array.from({ length: 30 }, () => 'data: 0123456789\n'), '\n', 'data: next\n\n'], 100);
+      assert.deepEqual(many, { messages: ['next'], dropped: ['an event larger than 100 characters'] });
+    });
+
+    it('a line that never ends stops growing the buffer at the bound', () => {
+      const { messages, dropped } = withDrops(Array.from({ length: 50 }, () => 'y'.repeat(64)), 1000);
+      assert.deepEqual(messages, []);
+      assert.equal(dropped.length, 1);
+    });
+
+    it('an event with bytes that are not UTF-8 is dropped, not delivered with replacement characters', () => {
+      const bad = new Uint8Array([...new TextEncoder().encode('data: {"Insert":"'), 0xff, 0xfe, ...new TextEncoder().encode('"}\n')]);
+      const { messages, dropped } = withDrops([bad, '\ndata: good\n\n']);
+      assert.deepEqual(messages, ['good']);
+      assert.deepEqual(dropped, ['bytes that are not UTF-8 text']);
+    });
+  });
 });

@@ -1,19 +1,4 @@
-/** Retry timing shared by requests and subscriptions. */
-export interface BackoffPolicy {
-  /** Delay scale of the first retry. */
-  baseMs: number;
-  /** No single wait is longer than this. */
-  capMs: number;
-}
-
-/**
- * "Full jitter" exponential backoff: a uniform draw in [0, min(cap, base·2^attempt)]. Spreading retries
- * over the whole window keeps many clients that failed together from coming back together.
- */
-export function backoffDelayMs(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt));
-  return Math.floor(random() * ceiling);
-}
+// Waiting between attempts: how long the server asked for, and a wait that an abort cuts short.
 
 /**
  * Parses `Retry-After` (RFC 9110: delay in seconds, or an HTTP date) into milliseconds from `nowMs`.
