@@ -111,3 +111,8 @@ export function defaultTimeZone(): string {
 export function msUntilNextLocalDay(nowMs: number, timeZone: string = defaultTimeZone()): number {
   return lastLocalDays(nowMs, 1, timeZone)[0].endMs - nowMs;
 }
+
+/** Today's local date (YYYY-MM-DD) in the machine's zone. */
+export function localDateToday(nowMs: number): string {
+  return localDate(nowMs, defaultTimeZone());
+}

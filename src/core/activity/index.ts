@@ -5,3 +5,5 @@ export type { DayActivity, MemberActivity, RangeDays, TeamActivity, TeamActivity
 export { focusMinutesToday, getPersonalActivity } from './personal';
 export { HEATMAP_WEEKS } from './personalTypes';
 export type { PersonalActivity, PersonalActivityQuery } from './personalTypes';
+export { crossedGoal, goalProgressText, goalReachedText, minutesOnDay, sanitizeGoalMinutes } from './goal';
+export { localDateToday } from './days';

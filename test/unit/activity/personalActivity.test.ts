@@ -108,11 +108,12 @@ describe('personal activity (the "You" page) from the local sessions', () => {
   for (const timeZone of ['Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Pacific/Auckland']) {
     it(`matches a plain computation over every row, over a year of history across DST (${timeZone})`, async () => {
       const now = Date.parse('2026-04-02T13:17:00Z');
-      store = await openTempStore();
-      await store.write((db) => seedLocalHistory(db, { sessions: 1500, now }));
+      const history = await openTempStore();
+      store = history;
+      await history.write((db) => seedLocalHistory(db, { sessions: 1500, now }));
       for (const rangeDays of [7, 30] as const) {
-        const a = store.read((db) => getPersonalActivity(db, { rangeDays, now, timeZone }));
-        const expected = store.read((db) => naivePersonal(db, a.days.map((d) => d.date), now, timeZone));
+        const a = history.read((db) => getPersonalActivity(db, { rangeDays, now, timeZone }));
+        const expected = history.read((db) => naivePersonal(db, a.days.map((d) => d.date), now, timeZone));
         // Hours are kept to two decimals (36 seconds).
         a.days.forEach((d, i) => assert.ok(Math.abs(d.focus_hours * 60 - expected.minutes[i]) <= 0.6, `${d.date}: ${d.focus_hours * 60} vs ${expected.minutes[i]} min`));
         assert.deepStrictEqual(a.days.map((d) => d.sessions), expected.sessions);
