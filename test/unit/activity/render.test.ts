@@ -135,9 +135,11 @@ describe('activity webview in headless Chromium', function () {
     const { page, watch } = await open({ theme: 'light', replies });
     await page.getByRole('heading', { name: 'Platform Team' }).waitFor();
     await page.keyboard.press('Tab');
+    assert.strictEqual(await page.getByRole('radio', { name: 'Team' }).evaluate((el) => el === document.activeElement), true, 'Tab reaches the chosen page first');
+    await page.keyboard.press('Tab');
     const seven = page.getByRole('radio', { name: '7 days' });
     const thirty = page.getByRole('radio', { name: '30 days' });
-    assert.strictEqual(await seven.evaluate((el) => el === document.activeElement), true, 'Tab reaches the chosen range first');
+    assert.strictEqual(await seven.evaluate((el) => el === document.activeElement), true, 'then the chosen range');
     assert.strictEqual(await page.getByRole('radiogroup', { name: 'Time range' }).count(), 1);
 
     await page.keyboard.press('ArrowRight');
@@ -149,7 +151,7 @@ describe('activity webview in headless Chromium', function () {
     const state = await page.evaluate(() => (window as unknown as { __state: { rangeDays: number } }).__state);
     assert.strictEqual(state.rangeDays, 30);
     const sent = await page.evaluate(() => (window as unknown as { __sent: unknown[] }).__sent);
-    assert.deepStrictEqual(sent, [{ type: 'ready', rangeDays: 7 }, { type: 'setRange', rangeDays: 30 }]);
+    assert.deepStrictEqual(sent, [{ type: 'ready', rangeDays: 7, page: 'you' }, { type: 'setRange', rangeDays: 30 }]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'activity-light-30-days.png'), fullPage: true });
     await assertClosedRoom(page, watch);
     await page.close();
@@ -157,7 +159,8 @@ describe('activity webview in headless Chromium', function () {
     // The view comes back (hidden and shown again): it paints the saved state and asks for 30 days.
     const again = await open({ theme: 'light', replies: {}, state: state as PageSetup['state'] });
     await again.page.waitForFunction(() => document.querySelectorAll('.heatmap rect.cell').length === 6 * 30);
-    assert.deepStrictEqual(await again.page.evaluate(() => (window as unknown as { __sent: unknown[] }).__sent), [{ type: 'ready', rangeDays: 30 }]);
+    assert.deepStrictEqual(await again.page.evaluate(() => (window as unknown as { __sent: unknown[] }).__sent), [{ type: 'ready', rangeDays: 30, page: 'team' }]);
+    await again.page.keyboard.press('Tab');
     await again.page.keyboard.press('Tab');
     await again.page.keyboard.press('Home');
     assert.strictEqual(await again.page.getByRole('radio', { name: '7 days' }).getAttribute('aria-checked'), 'true');
@@ -183,7 +186,7 @@ describe('activity webview in headless Chromium', function () {
     delete (stale.activity as Partial<typeof stale.activity>).today;
     const { page, watch } = await open({ theme: 'dark', replies: { 7: replies[7] }, state: { rangeDays: 7, last: stale } });
     await page.getByRole('heading', { name: 'Platform Team' }).waitFor();
-    assert.deepStrictEqual(await page.evaluate(() => (window as unknown as { __sent: unknown[] }).__sent), [{ type: 'ready', rangeDays: 7 }]);
+    assert.deepStrictEqual(await page.evaluate(() => (window as unknown as { __sent: unknown[] }).__sent), [{ type: 'ready', rangeDays: 7, page: 'you' }]);
     await assertClosedRoom(page, watch);
     await page.close();
   });
