@@ -23,7 +23,7 @@ function restore(saved: unknown): WebviewState {
   const s = (saved ?? {}) as Partial<WebviewState>;
   return {
     rangeDays: isRangeDays(s.rangeDays) ? s.rangeDays : 7,
-    page: isActivityPage(s.page) ? s.page : 'you',
+    page: isActivityPage(s.page) ? s.page : undefined,
     last: isHostMessage(s.last) ? s.last : undefined,
   };
 }
@@ -36,7 +36,7 @@ function post(message: WebviewMessage): void {
 
 function chooseRange(rangeDays: RangeDays): void {
   state = { ...state, rangeDays };
-  awaiting = { rangeDays, page: state.page ?? 'you' };
+  awaiting = { rangeDays, page: state.page ?? pageOf(state.last) };
   vscode.setState(state);
   post({ type: 'setRange', rangeDays });
   render();
@@ -117,7 +117,8 @@ new ResizeObserver(() => {
 
 // Ready first: even if the remembered page cannot be drawn (saved by an older version), the host answers
 // with fresh data that replaces it.
-post({ type: 'ready', rangeDays: state.rangeDays, page: state.page });
+// Without a page chosen yet, the host picks: the team's in a team, else "You".
+post(state.page ? { type: 'ready', rangeDays: state.rangeDays, page: state.page } : { type: 'ready', rangeDays: state.rangeDays });
 try {
   render();
 } catch {

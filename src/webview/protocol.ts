@@ -73,7 +73,7 @@ export const RENDERED_MARK = 'focusflow-activity-rendered';
 /** What the webview keeps through getState/setState while the view is hidden or reloaded. */
 export interface WebviewState {
   rangeDays: RangeDays;
-  /** Absent in state saved before the "You" page existed: then "you". */
+  /** The page the user chose; absent until they choose or the host shows one. */
   page?: ActivityPage;
   /** The last message shown, painted at once when the view comes back, before fresh data arrives. */
   last?: HostMessage;

@@ -28,7 +28,8 @@ export interface ActivitySources {
 export class ActivityViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   private rangeDays: RangeDays = 7;
-  private page: ActivityPage = 'you';
+  /** Undefined until the user picks one: in a team, the team's page shows. */
+  private page: ActivityPage | undefined;
   /** A range asked for before the webview was up; it wins over the one the webview remembers. */
   private requestedRange: RangeDays | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;

@@ -6,8 +6,8 @@ import type { ActivityPage, HostMessage, TeamLink } from '../../webview/protocol
 
 export interface ActivityRequest {
   rangeDays: RangeDays;
-  /** The page the user chose; "team" shows only while there is a team to show. */
-  page: ActivityPage;
+  /** The page the user chose (none yet: the team's, in a team); "team" shows only while there is a team. */
+  page?: ActivityPage;
   /** The daily goal in minutes; 0 = none. */
   goalMinutes: number;
   now?: number;
@@ -37,7 +37,7 @@ function teamLink(connection: ConnectionState): { link: TeamLink; detail?: strin
 export function activityMessage(store: Store, connection: ConnectionState, request: ActivityRequest): HostMessage {
   const { rangeDays, now, timeZone } = request;
   const team = teamLink(connection);
-  if (request.page === 'team' && team.teamId) {
+  if ((request.page ?? 'team') === 'team' && team.teamId) {
     const activity = store.read((db) => getTeamActivity(db, { teamId: toLocalId(team.teamId!), rangeDays, now, timeZone }));
     return { type: 'activity', activity, me: team.userId ? toLocalId(team.userId) : null };
   }

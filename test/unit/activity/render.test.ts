@@ -151,7 +151,7 @@ describe('activity webview in headless Chromium', function () {
     const state = await page.evaluate(() => (window as unknown as { __state: { rangeDays: number } }).__state);
     assert.strictEqual(state.rangeDays, 30);
     const sent = await page.evaluate(() => (window as unknown as { __sent: unknown[] }).__sent);
-    assert.deepStrictEqual(sent, [{ type: 'ready', rangeDays: 7, page: 'you' }, { type: 'setRange', rangeDays: 30 }]);
+    assert.deepStrictEqual(sent, [{ type: 'ready', rangeDays: 7 }, { type: 'setRange', rangeDays: 30 }]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'activity-light-30-days.png'), fullPage: true });
     await assertClosedRoom(page, watch);
     await page.close();
@@ -186,7 +186,7 @@ describe('activity webview in headless Chromium', function () {
     delete (stale.activity as Partial<typeof stale.activity>).today;
     const { page, watch } = await open({ theme: 'dark', replies: { 7: replies[7] }, state: { rangeDays: 7, last: stale } });
     await page.getByRole('heading', { name: 'Platform Team' }).waitFor();
-    assert.deepStrictEqual(await page.evaluate(() => (window as unknown as { __sent: unknown[] }).__sent), [{ type: 'ready', rangeDays: 7, page: 'you' }]);
+    assert.deepStrictEqual(await page.evaluate(() => (window as unknown as { __sent: unknown[] }).__sent), [{ type: 'ready', rangeDays: 7 }]);
     await assertClosedRoom(page, watch);
     await page.close();
   });

@@ -58,6 +58,10 @@ describe('what the Activity view is sent for each connection state', () => {
     }
   });
 
+  it('in a team, shows the team until the user picks a page', () => {
+    assert.strictEqual(activityMessage(store, connected({ teamId: team, userId: alice }), { rangeDays: 7, goalMinutes: 0, now: NOW }).type, 'activity');
+  });
+
   it('shows "You" in a team when the user chose it, saying the team page is there too', () => {
     const message = activityMessage(store, connected({ teamId: team, userId: alice }), you(7));
     assert.deepStrictEqual([message.type, message.type === 'personal' && message.team], ['personal', 'available']);

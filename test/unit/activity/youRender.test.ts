@@ -152,7 +152,7 @@ describe('the "You" page in headless Chromium', function () {
     assert.strictEqual(await page.getByRole('radio', { name: 'You' }).getAttribute('aria-checked'), 'true');
     await page.keyboard.press('ArrowRight');
     assert.strictEqual(await page.getByRole('radio', { name: 'Team' }).getAttribute('aria-checked'), 'true');
-    assert.deepStrictEqual(await sent(page), [{ type: 'ready', rangeDays: 7, page: 'you' }, { type: 'setPage', page: 'team' }]);
+    assert.deepStrictEqual(await sent(page), [{ type: 'ready', rangeDays: 7 }, { type: 'setPage', page: 'team' }]);
     assert.strictEqual((await page.evaluate(() => (window as unknown as { __state: { page: string } }).__state)).page, 'team');
     await assertClosedRoom(page, watch);
     await page.close();
