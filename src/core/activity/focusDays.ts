@@ -1,41 +1,63 @@
 import type { SqlDb } from '../store/sqlDb';
-import { offsetSpans } from './offsets';
+import { LOCAL_SPILL_LOOKBACK_MS } from './localFocus';
+import { offsetSpans, type OffsetSpan } from './offsets';
 
-// Every local date with completed focus: the day a session starts on, and the day it ends on (a second
-// before its end, so one that ends at midnight does not reach into the next day). Each span of the
-// history has one UTC offset, so SQLite's date() makes the local date without knowing the zone.
-const focusDatesSql = `
-  WITH spans AS MATERIALIZED (
-    SELECT json_extract(value, '$[0]') AS span_start, json_extract(value, '$[1]') AS span_end,
-      json_extract(value, '$[2]') AS shift
-    FROM json_each(:spans))
-  SELECT date(s.start_time, p.shift) AS day
-  FROM spans p CROSS JOIN sessions s
-  WHERE s.start_time >= p.span_start AND s.start_time < p.span_end AND s.kind = 'focus' AND s.state = 'completed'
-    AND s.actual_duration_seconds > 0
-  UNION
-  SELECT date(s.end_time, p.shift, '-1 seconds') AS day
-  FROM spans p CROSS JOIN sessions s
-  WHERE s.start_time >= p.span_start AND s.start_time < p.span_end AND s.kind = 'focus' AND s.state = 'completed'
-    AND s.actual_duration_seconds > 0
-  ORDER BY day`;
+const DAY_MS = 864e5;
 
-const firstFocusSql = `SELECT start_time FROM sessions WHERE kind = 'focus' AND state = 'completed' ORDER BY start_time LIMIT 1`;
+// For each local day, whether it has completed focus: a session that started that day, or one from the
+// days before that ran past its midnight. One or two index probes per day, all in one statement: no
+// row of the history is read into JavaScript or parsed as a date.
+const focusDaysSql = `
+  WITH days AS MATERIALIZED (
+    SELECT CAST(key AS INTEGER) AS i, json_extract(value, '$[0]') AS day_start, json_extract(value, '$[1]') AS day_end,
+      json_extract(value, '$[2]') AS spill_from
+    FROM json_each(:days))
+  SELECT d.i AS i FROM days d
+  WHERE EXISTS (SELECT 1 FROM sessions s
+      WHERE s.start_time >= d.day_start AND s.start_time < d.day_end AND +s.kind = 'focus' AND +s.state = 'completed'
+        AND s.actual_duration_seconds > 0)
+    OR EXISTS (SELECT 1 FROM sessions s
+      WHERE s.start_time >= d.spill_from AND s.start_time < d.day_start AND s.end_time > d.day_start
+        AND +s.kind = 'focus' AND +s.state = 'completed' AND s.actual_duration_seconds > 0)`;
+
+const firstFocusSql = `SELECT start_time FROM sessions WHERE +kind = 'focus' AND +state = 'completed' ORDER BY start_time LIMIT 1`;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * The local days from the one containing `fromMs` to the one containing `toMs`, from the zone's offset
+ * spans by arithmetic (no time zone lookup per day). A day starts where the local date changes: at
+ * midnight, or at a change of offset that skips midnight.
+ */
+export function localDaysBetween(fromMs: number, toMs: number, timeZone: string): { date: string; startMs: number; endMs: number }[] {
+  const spans = offsetSpans(fromMs, toMs + 1, timeZone);
+  const dayNumber = (ms: number, span: OffsetSpan) => Math.floor((ms + span.offsetMinutes * 60_000) / DAY_MS);
+  const starts: { ms: number; day: number }[] = [];
+  spans.forEach((span, k) => {
+    const offset = span.offsetMinutes * 60_000;
+    const day = dayNumber(span.startMs, span);
+    // The day containing the first instant, or a change of offset that moves the date.
+    if (k === 0) starts.push({ ms: day * DAY_MS - offset, day });
+    else if (day !== dayNumber(span.startMs - 1, spans[k - 1])) starts.push({ ms: span.startMs, day });
+    for (let midnight = (day + 1) * DAY_MS - offset; midnight < span.endMs; midnight += DAY_MS) {
+      starts.push({ ms: midnight, day: Math.round((midnight + offset) / DAY_MS) });
+    }
+  });
+  const last = spans[spans.length - 1];
+  const end = (dayNumber(toMs, last) + 1) * DAY_MS - last.offsetMinutes * 60_000;
+  return starts.map((s, i) => ({ date: iso(s.day * DAY_MS).slice(0, 10), startMs: s.ms, endMs: starts[i + 1]?.ms ?? end }));
+}
 
 /** Local dates (YYYY-MM-DD, oldest first) on which the user completed focus, up to `nowMs`. */
 export function focusDates(db: SqlDb, nowMs: number, timeZone: string): string[] {
   const first = db.get<{ start_time: string }>(firstFocusSql)?.start_time;
   if (!first) return [];
-  const fromMs = Math.min(Date.parse(first), nowMs);
-  const spans = offsetSpans(fromMs, nowMs + 1, timeZone).map((s) => [
-    new Date(s.startMs).toISOString(),
-    new Date(s.endMs).toISOString(),
-    `${s.offsetMinutes >= 0 ? '+' : ''}${s.offsetMinutes} minutes`,
-  ]);
-  return db.all<{ day: string }>(focusDatesSql, { ':spans': JSON.stringify(spans) }).map((r) => r.day);
+  const days = localDaysBetween(Math.min(Date.parse(first), nowMs), nowMs, timeZone);
+  const bounds = days.map((d) => [iso(d.startMs), iso(d.endMs), iso(d.startMs - LOCAL_SPILL_LOOKBACK_MS)]);
+  return db.all<{ i: number }>(focusDaysSql, { ':days': JSON.stringify(bounds) }).map((r) => days[r.i].date);
 }
 
-const dayNumber = (date: string) => Date.parse(`${date}T00:00:00Z`) / 864e5;
+const dayNumberOf = (date: string) => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
 
 /**
  * The current streak (consecutive days with focus ending today, or yesterday while today has none yet:
@@ -46,12 +68,12 @@ export function streaksOf(dates: readonly string[], today: string): { current: n
   let run = 0;
   let previous = Number.NaN;
   for (const date of dates) {
-    const n = dayNumber(date);
-    if (n > dayNumber(today)) break;
+    const n = dayNumberOf(date);
+    if (n > dayNumberOf(today)) break;
     run = n === previous + 1 ? run + 1 : 1;
     longest = Math.max(longest, run);
     previous = n;
   }
-  const current = previous >= dayNumber(today) - 1 ? run : 0;
+  const current = previous >= dayNumberOf(today) - 1 ? run : 0;
   return { current, longest };
 }

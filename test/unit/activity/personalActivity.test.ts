@@ -1,5 +1,7 @@
 import * as assert from 'assert';
 import { focusMinutesToday, getPersonalActivity } from '../../../src/core/activity';
+import { lastLocalDays } from '../../../src/core/activity/days';
+import { localDaysBetween } from '../../../src/core/activity/focusDays';
 import type { Store, SqlDb } from '../../../src/core/store';
 import { insertLocalSession, seedLocalHistory } from './localSeed';
 import { openTempStore } from './seed';
@@ -103,6 +105,16 @@ describe('personal activity (the "You" page) from the local sessions', () => {
     assert.strictEqual(a.total_sessions, 0);
     assert.deepStrictEqual(a.streak, { current: 0, longest: 0 });
     assert.strictEqual(a.heatmap.flat().reduce((x, y) => x + y, 0), 0);
+  });
+
+  it('finds the same local days by offset arithmetic as by asking the zone, across two years of changes', () => {
+    const now = Date.parse('2026-11-15T12:00:00Z');
+    // Havana and Santiago move their clocks at midnight, so a day there can start at 01:00.
+    for (const timeZone of ['Europe/Berlin', 'America/New_York', 'America/Havana', 'America/Santiago', 'Australia/Lord_Howe', 'Asia/Kolkata', 'UTC']) {
+      const expected = lastLocalDays(now, 730, timeZone);
+      const actual = localDaysBetween(expected[0].startMs + 5 * 36e5, now, timeZone);
+      assert.deepStrictEqual(actual, expected, timeZone);
+    }
   });
 
   for (const timeZone of ['Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Pacific/Auckland']) {
