@@ -1,5 +1,6 @@
 import type { SqlDb } from '../store/sqlDb';
 import { LOCAL_SPILL_LOOKBACK_MS } from './localFocus';
+import { lastLocalDays } from './days';
 import { offsetSpans, type OffsetSpan } from './offsets';
 
 const DAY_MS = 864e5;
@@ -48,13 +49,43 @@ export function localDaysBetween(fromMs: number, toMs: number, timeZone: string)
   return starts.map((s, i) => ({ date: iso(s.day * DAY_MS).slice(0, 10), startMs: s.ms, endMs: starts[i + 1]?.ms ?? end }));
 }
 
-/** Local dates (YYYY-MM-DD, oldest first) on which the user completed focus, up to `nowMs`. */
+/** Days probed on every call; the focus days before them are kept between calls. */
+const RECENT_DAYS = 60;
+
+const countBeforeSql = `SELECT count(*) AS n FROM sessions WHERE start_time < :cutoff`;
+
+/**
+ * The focus days of the older history, kept for the next repaint. Finished sessions do not change, so
+ * it stays right while the zone, the first session, the cut-off day and the number of sessions before it
+ * stay the same (a count over the index range, far cheaper than probing years of days again), per
+ * connection: the store opens a new one when it takes in another window's writes.
+ */
+const older = new WeakMap<SqlDb, { key: string; dates: string[] }>();
+
+type Day = { date: string; startMs: number; endMs: number };
+
+function probe(db: SqlDb, days: readonly Day[]): string[] {
+  if (days.length === 0) return [];
+  const json = JSON.stringify(days.map((d) => [iso(d.startMs), iso(d.endMs), iso(d.startMs - LOCAL_SPILL_LOOKBACK_MS)]));
+  return db.all<{ i: number }>(focusDaysSql, { ':days': json }).map((r) => days[r.i].date);
+}
+
+/** Local dates (YYYY-MM-DD, oldest first) on which the user completed focus, up to today. */
 export function focusDates(db: SqlDb, nowMs: number, timeZone: string): string[] {
   const first = db.get<{ start_time: string }>(firstFocusSql)?.start_time;
   if (!first) return [];
-  const days = localDaysBetween(Math.min(Date.parse(first), nowMs), nowMs, timeZone);
-  const bounds = days.map((d) => [iso(d.startMs), iso(d.endMs), iso(d.startMs - LOCAL_SPILL_LOOKBACK_MS)]);
-  return db.all<{ i: number }>(focusDaysSql, { ':days': JSON.stringify(bounds) }).map((r) => days[r.i].date);
+  const window = lastLocalDays(nowMs, RECENT_DAYS, timeZone);
+  const cutoff = window[0].startMs;
+  const firstMs = Date.parse(first);
+  if (firstMs >= cutoff) return probe(db, window);
+  const before = db.get<{ n: number }>(countBeforeSql, { ':cutoff': iso(cutoff) })?.n ?? 0;
+  const key = `${timeZone}|${first}|${cutoff}|${before}`;
+  let kept = older.get(db);
+  if (kept?.key !== key) {
+    kept = { key, dates: probe(db, localDaysBetween(firstMs, cutoff - 1, timeZone)) };
+    older.set(db, kept);
+  }
+  return [...kept.dates, ...probe(db, window)];
 }
 
 const dayNumberOf = (date: string) => Date.parse(`${date}T00:00:00Z`) / DAY_MS;

@@ -70,7 +70,7 @@ const pageSql = (withShared: boolean) => `
  */
 export async function exportHistory(read: <T>(fn: (db: SqlDb) => T) => T, sink: ExportSink, options: ExportOptions, hooks: ExportHooks): Promise<number> {
   const withShared = options.includeShared === true;
-  const chunkRows = options.chunkRows ?? 5000;
+  const chunkRows = options.chunkRows ?? 1000;
   const times = new LocalTimes(options.timeZone ?? defaultTimeZone());
   const bounds = read((db) => db.get<{ n: number; first: string | null; last: string | null }>('SELECT count(*) AS n, min(start_time) AS first, max(coalesce(end_time, start_time)) AS last FROM sessions'));
   const total = bounds?.n ?? 0;

@@ -98,6 +98,15 @@ describe('personal activity (the "You" page) from the local sessions', () => {
     assert.deepStrictEqual(read('2026-03-09T20:00:00Z'), { current: 3, longest: 5 });
   });
 
+  it('takes in a session added to the older history, which is kept between repaints', async () => {
+    const day = (d: string) => ({ start: `${d}T09:00:00.000Z`, spanMinutes: 25 });
+    store = await storeWith(['2025-01-01', '2025-01-02', '2025-01-04', '2025-01-05', '2026-03-10'].map(day));
+    const read = () => store!.read((db) => getPersonalActivity(db, { rangeDays: 7, now: Date.parse('2026-03-10T12:00:00Z'), timeZone: 'UTC' }).streak);
+    assert.deepStrictEqual(read(), { current: 1, longest: 2 });
+    await store.write((db) => insertLocalSession(db, day('2025-01-03')));
+    assert.deepStrictEqual(read(), { current: 1, longest: 5 });
+  });
+
   it('is empty but whole with no sessions at all', async () => {
     store = await storeWith([]);
     const a = store.read((db) => getPersonalActivity(db, { rangeDays: 30, now: Date.parse('2026-03-10T18:00:00Z'), timeZone: 'Europe/Berlin' }));
