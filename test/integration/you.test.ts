@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { PersonalActivity } from '../../src/core/activity';
 import type { FocusFlowApi } from '../../src/extension';
 import { activateExtension, readDb, waitFor } from './helpers';
+import { parseCsv } from '../support/csv';
 
 const command = <T>(id: string, arg?: unknown) => vscode.commands.executeCommand<T | undefined>(id, arg);
 
@@ -17,34 +18,6 @@ interface Delivered {
   activity?: PersonalActivity;
 }
 
-/** Reads back a CSV the export wrote (RFC 4180, CRLF rows). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  return rows;
-}
 
 describe('Your own focus in a real VS Code host (no server)', function () {
   this.timeout(60_000);

@@ -4,36 +4,8 @@ import { ExportError, exportHistory, parseExportFormat } from '../../../src/core
 import type { Store } from '../../../src/core/store';
 import { insertLocalSession, seedLocalHistory } from './localSeed';
 import { insertTeam, openTempStore } from './seed';
+import { parseCsv } from '../../support/csv';
 
-/** A tiny RFC 4180 reader, enough to read back what the export wrote. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  const endField = () => {
-    row.push(field);
-    field = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') endField();
-    else if (c === '\r' && text[i + 1] === '\n') {
-      endField();
-      rows.push(row);
-      row = [];
-      i++;
-    } else field += c;
-  }
-  return rows;
-}
 
 async function run(store: Store, options: Parameters<typeof exportHistory>[2]) {
   let text = '';

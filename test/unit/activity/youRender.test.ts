@@ -6,7 +6,7 @@ import { getPersonalActivity, type RangeDays } from '../../../src/core/activity'
 import type { HostMessage, TeamLink } from '../../../src/webview/protocol';
 import { insertLocalSession } from './localSeed';
 import { openTempStore, prng } from './seed';
-import { chromiumMissing, launchChromium, preparePage, watchPage, WebviewServer, type PageSetup, type PageWatch } from './webviewPage';
+import { assertClosedRoom as assertRoom, chromiumMissing, launchChromium, openViewPage, rgbToHex, WebviewServer, type PageSetup, type PageWatch } from './webviewPage';
 
 const ARTIFACTS = path.resolve(__dirname, '../../../test-artifacts');
 const NOW = Date.parse('2026-03-10T16:30:00.000Z');
@@ -39,10 +39,6 @@ async function personalReplies(team: TeamLink, goalMinutes = 120): Promise<Recor
   return replies;
 }
 
-function rgbToHex(rgb: string): string {
-  const [r, g, b] = rgb.match(/\d+/g)!.map(Number);
-  return `#${[r, g, b].map((n) => n.toString(16).padStart(2, '0')).join('')}`;
-}
 
 describe('the "You" page in headless Chromium', function () {
   this.timeout(60_000);
@@ -68,21 +64,9 @@ describe('the "You" page in headless Chromium', function () {
     await server?.stop();
   });
 
-  async function open(setup: PageSetup): Promise<{ page: Page; watch: PageWatch }> {
-    const page = await browser!.newPage({ viewport: { width: 380, height: 1000 } });
-    const watch = watchPage(page);
-    await preparePage(page, setup);
-    await page.goto(`${server.origin}/`);
-    return { page, watch };
-  }
+  const open = (setup: PageSetup) => openViewPage(browser!, server, setup, 1000);
 
-  async function assertClosedRoom(page: Page, watch: PageWatch): Promise<void> {
-    assert.deepStrictEqual(watch.consoleErrors, []);
-    assert.deepStrictEqual(watch.dialogs, []);
-    assert.deepStrictEqual(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations), []);
-    const own = new Set([`${server.origin}/`, `${server.origin}/dist/webview.js`, `${server.origin}/media/activity.css`]);
-    assert.deepStrictEqual(watch.requests.filter((url) => !own.has(url)), []);
-  }
+  const assertClosedRoom = (page: Page, watch: PageWatch) => assertRoom(page, watch, server);
 
   const sent = (page: Page) => page.evaluate(() => (window as unknown as { __sent: unknown[] }).__sent);
 
