@@ -13,6 +13,8 @@ import { ActivityTracker } from './ui/focus/activity';
 import { focusCommandIds, registerFocusCommands } from './ui/focus/commands';
 import { readFocusSettings } from './ui/focus/focusSettings';
 import { notifySessionEnds } from './ui/focus/notifications';
+import { DailyGoal } from './ui/focus/dailyGoal';
+import { EXPORT_COMMAND_ID, registerExportCommand } from './ui/focus/exportCommand';
 import { FocusStatusBar } from './ui/focus/statusBar';
 import { FocusTicker } from './ui/focus/ticker';
 import { createLogger } from './ui/logger';
@@ -34,6 +36,8 @@ export interface FocusFlowApi {
   logPath: string;
   /** The status bar item's text, undefined while hidden: VS Code offers no API to read status bar items. */
   statusBarText(): string | undefined;
+  /** The status bar item's tooltip (with the daily goal's progress), undefined while hidden. */
+  statusBarTooltip(): string | undefined;
   /** Whether the team connection is restored and signed in; never exposes the tokens themselves. */
   connectionStatus(): ConnectionState['status'] | 'unavailable';
   /** The sync indicator's text and tooltip (undefined while hidden) and every text it showed, oldest first. */
@@ -82,12 +86,13 @@ class Composition {
           : `FocusFlow could not open its database ${dbPath} (${(err as Error).message}). Reinstall the extension or reload the window; details are in the FocusFlow log.`;
       logger.error(reason);
       showErrorWithLog(feedback, reason);
-      this.add(registerUnavailableCommands([...focusCommandIds, ...connectCommandIds, ...syncCommandIds, ...teamCommandIds, 'focusflow.getTeamActivity'], feedback, reason));
+      this.add(registerUnavailableCommands([...focusCommandIds, ...connectCommandIds, ...syncCommandIds, ...teamCommandIds, 'focusflow.getTeamActivity', EXPORT_COMMAND_ID], feedback, reason));
       return {
         storagePath,
         dbPath,
         logPath,
         statusBarText: () => undefined,
+        statusBarTooltip: () => undefined,
         connectionStatus: () => 'unavailable',
         syncIndicator: () => undefined,
         teamView: () => undefined,
@@ -107,10 +112,12 @@ class Composition {
       new FocusService({ store, logger, clock: systemClock, settings: readFocusSettings, lastActivity: () => beacon.lastActivity() }),
     );
     const activity = this.add(new ActivityTracker(beacon));
-    const statusBar = this.add(new FocusStatusBar(focus));
+    const goal = this.add(new DailyGoal(store, focus, logger));
+    const statusBar = this.add(new FocusStatusBar(focus, goal));
     this.add(new FocusTicker(focus, statusBar, activity, feedback));
     this.add(notifySessionEnds(focus));
     this.add(registerFocusCommands(focus, feedback));
+    this.add(registerExportCommand(store, feedback));
 
     const connections = this.add(
       new ConnectionService({
@@ -154,6 +161,7 @@ class Composition {
       dbPath,
       logPath,
       statusBarText: () => statusBar.visibleText(),
+      statusBarTooltip: () => statusBar.visibleTooltip(),
       connectionStatus: () => connections.state.status,
       syncIndicator: () => ({ text: sync.indicatorText(), tooltip: sync.indicatorTooltip(), history: sync.indicatorHistory() }),
       teamView: () => team.view,
@@ -206,6 +214,7 @@ const api: FocusFlowApi = {
     return requireLatest().logPath;
   },
   statusBarText: () => (current ? latest?.statusBarText() : undefined),
+  statusBarTooltip: () => (current ? latest?.statusBarTooltip() : undefined),
   connectionStatus: () => (current ? (latest?.connectionStatus() ?? 'unavailable') : 'unavailable'),
   syncIndicator: () => (current ? latest?.syncIndicator() : undefined),
   teamView: () => (current ? latest?.teamView() : undefined),

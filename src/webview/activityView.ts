@@ -1,5 +1,5 @@
 import { MAX_STREAK_DAYS, type MemberActivity, type TeamActivity } from '../core/activity/types';
-import { chartLayout, memberHeatmap, teamBars } from './chart';
+import { chartLayout, dayBars, memberHeatmap } from './chart';
 import { h } from './dom';
 import { formatHours, lastActive, memberName, plural } from './format';
 
@@ -82,7 +82,7 @@ export function activityView(a: TeamActivity, me: string | null, width: number):
           'div',
           { class: 'charts' },
           h('h3', {}, 'Team focus per day'),
-          h('div', { class: 'chart-scroll' }, teamBars(a, layout)),
+          h('div', { class: 'chart-scroll' }, dayBars(a.days, layout, 'Team')),
           h('h3', {}, 'Focus per member per day'),
           h('div', { class: 'chart-scroll' }, memberHeatmap(a, layout, me)),
           legend(),

@@ -1,4 +1,4 @@
-import type { TeamActivity } from '../core/activity/types';
+import type { DayActivity, TeamActivity } from '../core/activity/types';
 import { svg } from './dom';
 import { dayLabel, formatHours, fullDate, memberName, plural } from './format';
 
@@ -26,39 +26,39 @@ export function chartLayout(available: number, days: number): ChartLayout {
   return { label, col: Math.max(6, Math.min(34, Math.floor((available - label) / days))) };
 }
 
-function dayAxis(activity: TeamActivity, { label, col }: ChartLayout, y: number): SVGGElement {
-  const short = activity.days.length <= 7;
+export function dayAxis(days: readonly DayActivity[], { label, col }: ChartLayout, y: number): SVGGElement {
+  const short = days.length <= 7;
   // Labels of longer ranges ("9 Mar") need about 44 px each.
   const every = short ? 1 : Math.max(1, Math.ceil(44 / col));
   const axis = svg('g', { class: 'axis', 'aria-hidden': 'true' });
-  activity.days.forEach((d, i) => {
+  days.forEach((d, i) => {
     // Label from the newest day backwards, so today always has one.
-    if ((activity.days.length - 1 - i) % every !== 0) return;
+    if ((days.length - 1 - i) % every !== 0) return;
     const x = label + i * col + col / 2;
-    const last = i === activity.days.length - 1 && !short;
+    const last = i === days.length - 1 && !short;
     axis.append(svg('text', { x: last ? label + (i + 1) * col : x, y, 'text-anchor': last ? 'end' : 'middle' }, dayLabel(d.date, short)));
   });
   return axis;
 }
 
-/** Team focus per day as bars; each bar names its day and hours for pointer and screen reader. */
-export function teamBars(activity: TeamActivity, layout: ChartLayout): SVGSVGElement {
+/** Focus per day as bars; each bar names its day and hours for pointer and screen reader. */
+export function dayBars(days: readonly DayActivity[], layout: ChartLayout, whose: string): SVGSVGElement {
   const { label, col } = layout;
-  const max = Math.max(...activity.days.map((d) => d.focus_hours), 0);
-  const width = label + col * activity.days.length;
+  const max = Math.max(...days.map((d) => d.focus_hours), 0);
+  const width = label + col * days.length;
   const chart = svg('svg', {
     class: 'chart bars',
     width,
     height: BARS_HEIGHT + AXIS_HEIGHT,
     viewBox: `0 0 ${width} ${BARS_HEIGHT + AXIS_HEIGHT}`,
     role: 'img',
-    'aria-label': `Team focus per day over ${activity.days.length} days, most on one day ${formatHours(max)}`,
+    'aria-label': `${whose} focus per day over ${days.length} days, most on one day ${formatHours(max)}`,
   });
   chart.append(
     svg('text', { class: 'scale', x: label - 6, y: 10, 'text-anchor': 'end' }, formatHours(max)),
     svg('line', { class: 'baseline', x1: label, x2: width, y1: BARS_HEIGHT + 0.5, y2: BARS_HEIGHT + 0.5 }),
   );
-  activity.days.forEach((d, i) => {
+  days.forEach((d, i) => {
     const height = max > 0 ? Math.max(d.focus_hours > 0 ? 2 : 0, (d.focus_hours / max) * (BARS_HEIGHT - 4)) : 0;
     chart.append(
       svg(
@@ -68,7 +68,7 @@ export function teamBars(activity: TeamActivity, layout: ChartLayout): SVGSVGEle
       ),
     );
   });
-  chart.append(dayAxis(activity, layout, BARS_HEIGHT + AXIS_HEIGHT - 3));
+  chart.append(dayAxis(days, layout, BARS_HEIGHT + AXIS_HEIGHT - 3));
   return chart;
 }
 
@@ -113,6 +113,6 @@ export function memberHeatmap(activity: TeamActivity, layout: ChartLayout, me: s
       );
     });
   });
-  chart.append(dayAxis(activity, layout, height - 3));
+  chart.append(dayAxis(activity.days, layout, height - 3));
   return chart;
 }

@@ -36,13 +36,16 @@ const texts: Record<EmptyReason, EmptyText> = {
   },
 };
 
-/** What to do next when there is no team activity to show. */
-export function emptyView(reason: EmptyReason, detail: string | undefined, run: (c: WebviewCommand) => void): HTMLElement {
+/**
+ * What to do next when there is no team activity to show: the whole view, or (`compact`) a note below
+ * the user's own page, where the team action helps without taking the view over.
+ */
+export function emptyView(reason: EmptyReason, detail: string | undefined, run: (c: WebviewCommand) => void, compact = false): HTMLElement {
   const text = texts[reason];
   return h(
-    'div',
-    { class: 'empty', role: 'status' },
-    h('h1', {}, text.title),
+    compact ? 'aside' : 'div',
+    compact ? { class: 'empty compact', 'aria-labelledby': 'team-note-title' } : { class: 'empty', role: 'status' },
+    compact ? h('h2', { id: 'team-note-title' }, text.title) : h('h1', {}, text.title),
     h('p', {}, text.body),
     detail ? h('p', { class: 'muted' }, detail) : null,
     h(
@@ -58,5 +61,5 @@ export function emptyView(reason: EmptyReason, detail: string | undefined, run: 
 }
 
 export function errorView(message: string): HTMLElement {
-  return h('div', { class: 'empty', role: 'alert' }, h('h1', {}, 'Team activity could not be read'), h('p', {}, message));
+  return h('div', { class: 'empty', role: 'alert' }, h('h1', {}, 'Activity could not be read'), h('p', {}, message));
 }

@@ -1,3 +1,4 @@
+import type { PersonalActivity } from '../core/activity/personalTypes';
 import type { RangeDays, TeamActivity } from '../core/activity/types';
 
 /**
@@ -8,8 +9,15 @@ import type { RangeDays, TeamActivity } from '../core/activity/types';
 /** Why there is nothing to chart, so the empty state can offer the next step. */
 export type EmptyReason = 'disconnected' | 'restoring' | 'signed-out' | 'no-team';
 
+/** The view's two pages: the user's own focus, or their team's. */
+export type ActivityPage = 'you' | 'team';
+
+/** Whether the Team page can be shown next to "You", or why not (the team action the view can offer). */
+export type TeamLink = 'available' | EmptyReason;
+
 export type HostMessage =
   | { type: 'activity'; activity: TeamActivity; /** The signed-in user, marked "you". */ me: string | null }
+  | { type: 'personal'; activity: PersonalActivity; team: TeamLink; /** Why the user was signed out. */ detail?: string }
   | { type: 'empty'; reason: EmptyReason; rangeDays: RangeDays; detail?: string }
   | { type: 'error'; message: string };
 
@@ -18,19 +26,24 @@ export const webviewCommands = ['focusflow.connectTeam', 'focusflow.createAccoun
 export type WebviewCommand = (typeof webviewCommands)[number];
 
 export type WebviewMessage =
-  | { type: 'ready'; rangeDays: RangeDays }
+  | { type: 'ready'; rangeDays: RangeDays; page?: ActivityPage }
   | { type: 'setRange'; rangeDays: RangeDays }
+  | { type: 'setPage'; page: ActivityPage }
   | { type: 'run'; command: WebviewCommand };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 export const isRangeDays = (v: unknown): v is RangeDays => v === 7 || v === 30;
+export const isActivityPage = (v: unknown): v is ActivityPage => v === 'you' || v === 'team';
 
 export function isWebviewMessage(v: unknown): v is WebviewMessage {
   if (!isRecord(v)) return false;
   switch (v.type) {
     case 'ready':
+      return isRangeDays(v.rangeDays) && (v.page === undefined || isActivityPage(v.page));
     case 'setRange':
       return isRangeDays(v.rangeDays);
+    case 'setPage':
+      return isActivityPage(v.page);
     case 'run':
       return (webviewCommands as readonly unknown[]).includes(v.command);
     default:
@@ -55,6 +68,8 @@ export function isHostMessage(v: unknown): v is HostMessage {
   switch (v.type) {
     case 'activity':
       return isRecord(v.activity) && Array.isArray(v.activity.members) && Array.isArray(v.activity.days);
+    case 'personal':
+      return isRecord(v.activity) && Array.isArray(v.activity.days) && Array.isArray(v.activity.heatmap) && typeof v.team === 'string';
     case 'empty':
       return typeof v.reason === 'string' && isRangeDays(v.rangeDays);
     case 'error':
@@ -70,6 +85,8 @@ export const RENDERED_MARK = 'focusflow-activity-rendered';
 /** What the webview keeps through getState/setState while the view is hidden or reloaded. */
 export interface WebviewState {
   rangeDays: RangeDays;
+  /** The page the user chose; absent until they choose or the host shows one. */
+  page?: ActivityPage;
   /** The last message shown, painted at once when the view comes back, before fresh data arrives. */
   last?: HostMessage;
 }

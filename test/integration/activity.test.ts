@@ -32,10 +32,10 @@ describe('Activity view in a real VS Code host', function () {
     await server?.stop();
   });
 
-  it('opens, reports ready, shows the empty state while disconnected, then the team activity as a shared session syncs', async () => {
+  it('opens, reports ready, shows "You" while disconnected, then the team activity as a shared session syncs', async () => {
     await command('focusflow.activity.focus');
     await waitFor('the webview to say ready', () => (api.activityView()?.readyMessages ?? 0) > 0, { timeoutMs: 20_000 });
-    await waitFor('the empty state', () => delivered()?.type === 'empty');
+    await waitFor('the You page', () => delivered()?.type === 'personal');
 
     const email = `it-activity-${Date.now()}@example.com`;
     await server.createVerifiedUser(email, PASSWORD);

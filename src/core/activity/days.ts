@@ -46,6 +46,11 @@ function wallClockMs(ms: number, timeZone: string): number {
   return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
 }
 
+/** How far the zone's wall clock is ahead of UTC at `ms` (negative west of Greenwich). */
+export function utcOffsetMs(ms: number, timeZone: string): number {
+  return wallClockMs(ms - (ms % 1000), timeZone) - (ms - (ms % 1000));
+}
+
 function isoDate(wallMs: number): string {
   return new Date(wallMs).toISOString().slice(0, 10);
 }
@@ -105,4 +110,9 @@ export function defaultTimeZone(): string {
 /** Milliseconds from `nowMs` until the next local day begins. */
 export function msUntilNextLocalDay(nowMs: number, timeZone: string = defaultTimeZone()): number {
   return lastLocalDays(nowMs, 1, timeZone)[0].endMs - nowMs;
+}
+
+/** Today's local date (YYYY-MM-DD) in the machine's zone. */
+export function localDateToday(nowMs: number): string {
+  return localDate(nowMs, defaultTimeZone());
 }

@@ -4,7 +4,8 @@ import type { Event } from '../../core/events';
 import type { Logger } from '../../core/logger';
 import type { Store } from '../../core/store';
 import type { ConnectionState } from '../../core/team/connection';
-import { acceptWebviewMessage, type HostMessage, type WebviewMessage } from '../../webview/protocol';
+import { acceptWebviewMessage, type ActivityPage, type HostMessage, type WebviewMessage } from '../../webview/protocol';
+import { DAILY_GOAL_SETTING, readDailyGoalMinutes } from '../focus/dailyGoal';
 import { activityHtml, createNonce } from './html';
 import { activityMessage } from './source';
 
@@ -27,6 +28,8 @@ export interface ActivitySources {
 export class ActivityViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   private rangeDays: RangeDays = 7;
+  /** Undefined until the user picks one: in a team, the team's page shows. */
+  private page: ActivityPage | undefined;
   /** A range asked for before the webview was up; it wins over the one the webview remembers. */
   private requestedRange: RangeDays | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -45,6 +48,9 @@ export class ActivityViewProvider implements vscode.WebviewViewProvider, vscode.
     this.subscriptions.push(
       onDidChangeData(() => this.scheduleRefresh()),
       sources.connection.onDidChange(() => this.scheduleRefresh()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(DAILY_GOAL_SETTING)) this.scheduleRefresh();
+      }),
     );
   }
 
@@ -72,9 +78,10 @@ export class ActivityViewProvider implements vscode.WebviewViewProvider, vscode.
     });
   }
 
-  /** Shows the given range, as the `focusflow.getTeamActivity` command asks from the palette. */
+  /** Shows the team page for the given range, as the `focusflow.getTeamActivity` command asks from the palette. */
   showRange(rangeDays: RangeDays): void {
     this.rangeDays = rangeDays;
+    this.page = 'team';
     // A hidden view's page is gone and will say "ready" with the range it remembers: this one wins.
     if (!this.view?.visible) this.requestedRange = rangeDays;
     this.refresh();
@@ -90,11 +97,16 @@ export class ActivityViewProvider implements vscode.WebviewViewProvider, vscode.
       case 'ready':
         this.probe.readyMessages++;
         this.rangeDays = this.requestedRange ?? message.rangeDays;
+        if (this.requestedRange === undefined && message.page) this.page = message.page;
         this.requestedRange = undefined;
         this.refresh();
         return;
       case 'setRange':
         this.rangeDays = message.rangeDays;
+        this.refresh();
+        return;
+      case 'setPage':
+        this.page = message.page;
         this.refresh();
         return;
       case 'run':
@@ -128,7 +140,7 @@ export class ActivityViewProvider implements vscode.WebviewViewProvider, vscode.
 
   private message(): HostMessage {
     try {
-      return activityMessage(this.sources.store, this.sources.connection.state, this.rangeDays);
+      return activityMessage(this.sources.store, this.sources.connection.state, { rangeDays: this.rangeDays, page: this.page, goalMinutes: readDailyGoalMinutes() });
     } catch (err) {
       this.sources.logger.error(err instanceof Error ? err : String(err));
       return { type: 'error', message: `${(err as Error).message ?? err}. Details are in the FocusFlow log.` };

@@ -13,11 +13,16 @@ export class FocusStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('focusflow.timer', vscode.StatusBarAlignment.Left, 100);
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly focus: FocusService) {
+  constructor(
+    private readonly focus: FocusService,
+    /** Today's progress toward the daily goal, a second line of the tooltip when a goal is set. */
+    private readonly goal?: { progressText(): string | undefined; readonly onDidChange: (listener: () => void) => { dispose(): unknown } },
+  ) {
     this.item.name = 'FocusFlow Timer';
     this.item.command = 'focusflow.showFocusMenu';
     this.subscriptions = [
       focus.onDidChange(() => this.render()),
+      ...(goal ? [goal.onDidChange(() => this.render()) as vscode.Disposable] : []),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('focusflow.statusBar.mode')) this.render();
       }),
@@ -32,12 +37,20 @@ export class FocusStatusBar implements vscode.Disposable {
       return;
     }
     const session = this.focus.current();
-    const { icon, time, tooltip } = describe(session, this.focus.now());
+    const described = describe(session, this.focus.now());
+    const { icon, time } = described;
+    const progress = this.goal?.progressText();
+    const tooltip = progress ? `${described.tooltip}\n${progress}` : described.tooltip;
     if (mode === 'icon') this.item.text = icon;
     else this.item.text = time === undefined ? `${icon} Focus` : `${icon} ${time}`;
     this.item.tooltip = tooltip;
     this.item.accessibilityInformation = { label: tooltip, role: 'button' };
     this.item.show();
+  }
+
+  /** The tooltip now, or undefined while hidden (for the integration tests' API). */
+  visibleTooltip(): string | undefined {
+    return readStatusBarMode() === 'hidden' ? undefined : (this.item.tooltip as string);
   }
 
   /** What the status bar shows now, or undefined while hidden (for the integration tests' API). */

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { getTeamActivity, MAX_STREAK_DAYS, type RangeDays } from '../../../src/core/activity';
 import type { HostMessage } from '../../../src/webview/protocol';
 import { insertMember, insertSession, insertTeam, openTempStore } from './seed';
-import { chromiumMissing, launchChromium, preparePage, watchPage, WebviewServer, type PageSetup, type PageWatch } from './webviewPage';
+import { assertClosedRoom as assertRoom, chromiumMissing, launchChromium, openViewPage, rgbToHex, WebviewServer, type PageSetup, type PageWatch } from './webviewPage';
 
 const ARTIFACTS = path.resolve(__dirname, '../../../test-artifacts');
 const XSS_NAME = '<img src=x onerror=alert(1)>';
@@ -71,22 +71,9 @@ describe('activity webview in headless Chromium', function () {
     await server?.stop();
   });
 
-  async function open(setup: PageSetup): Promise<{ page: Page; watch: PageWatch }> {
-    const page = await browser!.newPage({ viewport: { width: 380, height: 900 } });
-    const watch = watchPage(page);
-    await preparePage(page, setup);
-    await page.goto(`${server.origin}/`);
-    return { page, watch };
-  }
+  const open = (setup: PageSetup) => openViewPage(browser!, server, setup);
 
-  /** What every page must show at the end: no error, no dialog, no request beyond its own three files. */
-  async function assertClosedRoom(page: Page, watch: PageWatch): Promise<void> {
-    assert.deepStrictEqual(watch.consoleErrors, []);
-    assert.deepStrictEqual(watch.dialogs, []);
-    assert.deepStrictEqual(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations), []);
-    const own = new Set([`${server.origin}/`, `${server.origin}/dist/webview.js`, `${server.origin}/media/activity.css`]);
-    assert.deepStrictEqual(watch.requests.filter((url) => !own.has(url)), [], 'requests beyond the page, its script and its stylesheet');
-  }
+  const assertClosedRoom = (page: Page, watch: PageWatch) => assertRoom(page, watch, server);
 
   for (const theme of ['light', 'dark', 'high-contrast'] as const) {
     it(`shows the team's week in the ${theme} theme (screenshot in test-artifacts)`, async () => {
@@ -135,9 +122,11 @@ describe('activity webview in headless Chromium', function () {
     const { page, watch } = await open({ theme: 'light', replies });
     await page.getByRole('heading', { name: 'Platform Team' }).waitFor();
     await page.keyboard.press('Tab');
+    assert.strictEqual(await page.getByRole('radio', { name: 'Team' }).evaluate((el) => el === document.activeElement), true, 'Tab reaches the chosen page first');
+    await page.keyboard.press('Tab');
     const seven = page.getByRole('radio', { name: '7 days' });
     const thirty = page.getByRole('radio', { name: '30 days' });
-    assert.strictEqual(await seven.evaluate((el) => el === document.activeElement), true, 'Tab reaches the chosen range first');
+    assert.strictEqual(await seven.evaluate((el) => el === document.activeElement), true, 'then the chosen range');
     assert.strictEqual(await page.getByRole('radiogroup', { name: 'Time range' }).count(), 1);
 
     await page.keyboard.press('ArrowRight');
@@ -157,7 +146,8 @@ describe('activity webview in headless Chromium', function () {
     // The view comes back (hidden and shown again): it paints the saved state and asks for 30 days.
     const again = await open({ theme: 'light', replies: {}, state: state as PageSetup['state'] });
     await again.page.waitForFunction(() => document.querySelectorAll('.heatmap rect.cell').length === 6 * 30);
-    assert.deepStrictEqual(await again.page.evaluate(() => (window as unknown as { __sent: unknown[] }).__sent), [{ type: 'ready', rangeDays: 30 }]);
+    assert.deepStrictEqual(await again.page.evaluate(() => (window as unknown as { __sent: unknown[] }).__sent), [{ type: 'ready', rangeDays: 30, page: 'team' }]);
+    await again.page.keyboard.press('Tab');
     await again.page.keyboard.press('Tab');
     await again.page.keyboard.press('Home');
     assert.strictEqual(await again.page.getByRole('radio', { name: '7 days' }).getAttribute('aria-checked'), 'true');
@@ -210,7 +200,3 @@ describe('activity webview in headless Chromium', function () {
   });
 });
 
-function rgbToHex(rgb: string): string {
-  const [r, g, b] = rgb.match(/\d+/g)!.map(Number);
-  return `#${[r, g, b].map((n) => n.toString(16).padStart(2, '0')).join('')}`;
-}

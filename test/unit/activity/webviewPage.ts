@@ -1,3 +1,4 @@
+import * as assert from 'assert';
 import * as esbuild from 'esbuild';
 import * as fs from 'fs';
 import * as http from 'http';
@@ -176,4 +177,28 @@ export function watchPage(page: Page): PageWatch {
   });
   page.on('request', (r) => watch.requests.push(r.url()));
   return watch;
+}
+
+/** A fresh page of the view, themed and watched, loaded from `server`. */
+export async function openViewPage(browser: Browser, server: WebviewServer, setup: PageSetup, height = 900): Promise<{ page: Page; watch: PageWatch }> {
+  const page = await browser.newPage({ viewport: { width: 380, height } });
+  const watch = watchPage(page);
+  await preparePage(page, setup);
+  await page.goto(`${server.origin}/`);
+  return { page, watch };
+}
+
+/** What every page must show at the end: no error, no dialog, no request beyond its own three files. */
+export async function assertClosedRoom(page: Page, watch: PageWatch, server: WebviewServer): Promise<void> {
+  assert.deepStrictEqual(watch.consoleErrors, []);
+  assert.deepStrictEqual(watch.dialogs, []);
+  assert.deepStrictEqual(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations), []);
+  const own = new Set([`${server.origin}/`, `${server.origin}/dist/webview.js`, `${server.origin}/media/activity.css`]);
+  assert.deepStrictEqual(watch.requests.filter((url) => !own.has(url)), [], 'requests beyond the page, its script and its stylesheet');
+}
+
+/** A computed colour as the theme variables write it. */
+export function rgbToHex(rgb: string): string {
+  const [r, g, b] = rgb.match(/\d+/g)!.map(Number);
+  return `#${[r, g, b].map((n) => n.toString(16).padStart(2, '0')).join('')}`;
 }
