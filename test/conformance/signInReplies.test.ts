@@ -81,4 +81,21 @@ describe('sign-in replies are proven whole before anything is stored', function 
     assert.deepEqual(tokens.tokens, before.tokens);
     assert.equal(connections.state, before.state);
   });
+
+  it('a connection row that cannot be written leaves no stored sign-in behind and the state as it was', async () => {
+    const tokens = new MemoryTokenStore();
+    const connections = service(tokens);
+    answerLogin(uuidToBase64(uuidv7()));
+    const write = store.write.bind(store);
+    (store as { write: Store['write'] }).write = () => Promise.reject(new Error('the disk is full'));
+    try {
+      await assert.rejects(connections.connect(server.url, 'ana@example.com', 'correct horse battery'), /the disk is full/);
+    } finally {
+      (store as { write: Store['write'] }).write = write;
+    }
+    assert.equal(tokens.tokens, undefined, 'the new session was signed out again');
+    assert.ok(server.seen.some((r) => r.path === '/api/auth/v1/logout'), 'and ended on the server');
+    assert.deepEqual(row(), []);
+    assert.equal(connections.state.status, 'disconnected');
+  });
 });
