@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { systemClock, type Clock } from '../clock';
 import type { Event } from '../events';
 import type { Logger } from '../logger';
-import { AuthError, RateLimitedError, ValidationError, type ClientError } from './errors';
+import { AuthError, RateLimitedError, SecondFactorRequiredError, ValidationError, type ClientError } from './errors';
 import { HttpTransport, type HttpMethod, type HttpReply } from './http';
+import { loginMfaCall, normalizeTotpCode, secondFactorRequired, type PendingSignIn } from './mfa';
 import { RecordApi, type RecordApiOptions } from './records';
 import { errorFromReply, isOk, parseJsonReply, type ReplyContext } from './replies';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry';
@@ -54,7 +55,6 @@ const MAX_PASSWORD = 128;
 const loginReply = z.object({ auth_token: z.string().min(1), refresh_token: z.string().min(1), csrf_token: z.string().nullish() });
 const refreshReply = z.object({ auth_token: z.string().min(1), csrf_token: z.string().nullish() });
 const statusReply = z.object({ auth_token: z.string().nullish(), refresh_token: z.string().nullish(), csrf_token: z.string().nullish() });
-const mfaReply = z.object({ mfa_token: z.string() });
 
 /**
  * The one way FocusFlow talks to a TrailBase server: auth that survives restarts (tokens in the injected
@@ -130,8 +130,10 @@ export class TrailBaseClient {
     };
   }
 
-  async login(email: string, password: string): Promise<AuthState> {
+  /** With `totp`, an account that needs a second factor is signed in with it; without, that is a SecondFactorRequiredError. */
+  async login(email: string, password: string, totp?: string): Promise<AuthState> {
     checkEmail(email);
+    if (totp !== undefined) normalizeTotpCode(totp);
     const tokens = await this.call({
       method: 'POST',
       path: `${AUTH}/login`,
@@ -139,10 +141,7 @@ export class TrailBaseClient {
       auth: false,
       idempotent: false,
       ctx: { what: 'signing in' },
-      onReply: (reply, ctx): Tokens => {
-        const t = parseJsonReply(reply, loginReply, ctx, 'JSON {auth_token, refresh_token}');
-        return { authToken: t.auth_token, refreshToken: t.refresh_token, ...(t.csrf_token ? { csrfToken: t.csrf_token } : {}) };
-      },
+      onReply: loginTokens,
       onError: (reply) => {
         // TrailBase answers a wrong password and an unverified address alike: an empty 401.
         if (reply.status === 401) {
@@ -153,14 +152,7 @@ export class TrailBaseClient {
           );
         }
         if (reply.status === 403) {
-          if (mfaReply.safeParse(safeJson(reply.text)).success) {
-            return new AuthError(
-              'mfa-required',
-              'This account requires a second sign-in factor (an authenticator code), which FocusFlow does not support yet. Sign in with an account without two-factor sign-in, or ask your server admin.',
-              { status: 403 },
-            );
-          }
-          return new AuthError('forbidden', 'This server does not allow signing in with a password. Ask your server admin how to sign in.', { status: 403 });
+          return secondFactorRequired(reply, this.serverUrl, email) ?? new AuthError('forbidden', 'This server does not allow signing in with a password. Ask your server admin how to sign in.', { status: 403 });
         }
         if (reply.status === 429) {
           const limited = errorFromReply(reply, { what: 'signing in', host: this.serverUrl.host }, this.clock.now());
@@ -171,8 +163,17 @@ export class TrailBaseClient {
         }
         return undefined;
       },
-    });
+    }).catch((err: unknown) => (totp !== undefined && err instanceof SecondFactorRequiredError ? this.secondFactor(err.pending, totp) : Promise.reject(err)));
     return this.session.begin(tokens);
+  }
+
+  /** Completes a sign-in that stopped at its second factor, with the authenticator app's code. */
+  async completeSignIn(pending: PendingSignIn, totp: string): Promise<AuthState> {
+    return this.session.begin(await this.secondFactor(pending, totp));
+  }
+
+  private secondFactor(pending: PendingSignIn, totp: string): Promise<Tokens> {
+    return this.call(loginMfaCall(pending, totp, this.clock, loginTokens));
   }
 
   /**
@@ -299,14 +300,11 @@ export class TrailBaseClient {
   }
 }
 
-function checkEmail(email: string): void {
-  if (!isEmailAddress(email)) throw new ValidationError('bad-input', `"${email}" is not an email address. Enter the email you registered with.`);
+function loginTokens(reply: HttpReply, ctx: ReplyContext): Tokens {
+  const t = parseJsonReply(reply, loginReply, ctx, 'JSON {auth_token, refresh_token}');
+  return { authToken: t.auth_token, refreshToken: t.refresh_token, ...(t.csrf_token ? { csrfToken: t.csrf_token } : {}) };
 }
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+function checkEmail(email: string): void {
+  if (!isEmailAddress(email)) throw new ValidationError('bad-input', `"${email}" is not an email address. Enter the email you registered with.`);
 }
