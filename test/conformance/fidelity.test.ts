@@ -59,6 +59,27 @@ describe('conformance: email addresses as TrailBase validates them', function ()
   });
 });
 
+describe('conformance: refused refresh tokens', function () {
+  // auth/tokens.rs `reauth_with_refresh_token` answers an unknown or expired refresh token with
+  // AuthError::Unauthorized, which auth/error.rs sends as a 401 with no body, for /refresh and /status alike.
+  it('are an empty 401 on refresh and on status', async () => {
+    const server = await startTestServer();
+    try {
+      const u = await signedInUser(server, 'refresh-401');
+      const refresh = await raw(server, '/api/auth/v1/refresh', {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh_token: 'x'.repeat(86) }),
+      });
+      assert.equal(refresh.status, 401);
+      assert.equal(await refresh.text(), '');
+      const status = await raw(server, '/api/auth/v1/status', { token: token(u), headers: { 'refresh-token': 'x'.repeat(86) } });
+      assert.equal(status.status, 401);
+      assert.equal(await status.text(), '');
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe('conformance: migrations run with foreign keys off and are checked after', function () {
   this.timeout(60_000);
   // crates/refinery/src/drivers/rusqlite.rs `Transaction::execute`: foreign_keys=OFF on the connection,

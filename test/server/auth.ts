@@ -154,7 +154,7 @@ export class AuthApi {
   private refresh(req: Req): Reply {
     const token = str(asObject(jsonOrFormBody(req)).refresh_token);
     const user = token ? this.users.sessionUser(token, this.o.refreshTokenTtlSec) : undefined;
-    if (!user || user.email === null) throw new HttpError(401, 'Invalid refresh token');
+    if (!user || user.email === null) throw new HttpError(401);
     return json(this.mint(user));
   }
 
@@ -178,7 +178,7 @@ export class AuthApi {
     const refreshToken = header(req, 'refresh-token') ?? cookie(req, 'refresh_token');
     if (refreshToken) {
       const user = this.users.sessionUser(refreshToken, this.o.refreshTokenTtlSec);
-      if (!user || user.email === null) throw new HttpError(401, 'Invalid refresh token');
+      if (!user || user.email === null) throw new HttpError(401);
       const minted = this.mint(user);
       return json({ auth_token: minted.auth_token, refresh_token: refreshToken, csrf_token: minted.csrf_token });
     }
