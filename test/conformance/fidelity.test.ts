@@ -163,6 +163,16 @@ describe('conformance: 64-bit integers are stored and returned exactly', functio
     assert.match(await (await send('GET', `/${ids[0]}`)).text(), /"value":-9223372036854775808\b/);
   });
 
+  it('a list filter on a value above 2^53 matches it exactly (qs/src/value.rs parses filters with i64::from_str)', async () => {
+    await send('POST', '', '{"value": 9007199254740995}');
+    await send('POST', '', '{"value": 9007199254740996}');
+    const res = await send('GET', '?filter[value]=9007199254740995');
+    assert.equal(res.status, 200);
+    const text = await res.text();
+    assert.match(text, /"value":9007199254740995\b/);
+    assert.doesNotMatch(text, /9007199254740996/);
+  });
+
   it('an INTEGER key above 2^53 is its own record, and the reply names it exactly', async () => {
     const created = await send('POST', '', `{"id": ${BIG}, "value": 1}`);
     assert.equal(created.status, 200);
