@@ -9,6 +9,7 @@ import type { CallSpec } from './client';
 import { AuthError, SecondFactorRequiredError, ValidationError } from './errors';
 import type { HttpReply } from './http';
 import { decodeAuthToken } from './jwt';
+import type { ReplyContext } from './replies';
 
 const mfaTokenReply = z.object({ mfa_token: z.string().min(1) });
 
@@ -59,7 +60,7 @@ export function normalizeTotpCode(code: string): string {
 }
 
 /** The `login_mfa` request; `toTokens` reads the reply as a password sign-in's. */
-export function loginMfaCall<T>(pending: PendingSignIn, code: string, clock: Clock, toTokens: (reply: HttpReply, ctx: Parameters<CallSpec<T>['onReply']>[1]) => T): CallSpec<T> {
+export function loginMfaCall<T>(pending: PendingSignIn, code: string, clock: Clock, toTokens: (reply: HttpReply, ctx: ReplyContext) => T): CallSpec<T> {
   return {
     method: 'POST',
     path: '/api/auth/v1/login_mfa',
