@@ -50,6 +50,20 @@ describe('conformance: email addresses as TrailBase validates them', function ()
     }
   });
 
+  it('password policy as password.rs `validate_password_policy`: the repeat is checked first, lengths count UTF-8 bytes', async () => {
+    const at = (password: string, repeat = password) =>
+      raw(server, '/api/auth/v1/register', {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: `pw-${Date.now()}-${Math.random()}@example.com`, password, password_repeat: repeat }),
+      });
+    const mismatch = await at('short', 'other');
+    assert.equal(await mismatch.text(), "Passwords don't match");
+    assert.equal((await at('ääää')).status, 200, 'four two-byte letters are 8 bytes');
+    const long = await at('ä'.repeat(65));
+    assert.equal(long.status, 400);
+    assert.equal(await long.text(), 'Password too long', '130 bytes');
+  });
+
   it('login validates the address too: a malformed one is 400 "Invalid email", not 401 (login.rs `login_handler`)', async () => {
     const res = await raw(server, '/api/auth/v1/login', {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'a b@example.com', password: PASSWORD }),

@@ -116,9 +116,10 @@ export class AuthApi {
     const email = str(body.email);
     const password = str(body.password);
     if (!email || !isEmail(email.trim())) throw new HttpError(400, 'Invalid email');
-    if (!password || password.length < 8) throw new HttpError(400, 'Password too short');
-    if (password.length > 128) throw new HttpError(400, 'Password too long');
-    if (password !== str(body.password_repeat)) throw new HttpError(400, "Passwords don't match");
+    // password.rs `validate_password_policy`: the repeat first, then the length in UTF-8 bytes (Rust's len()).
+    if (password === undefined || password !== str(body.password_repeat)) throw new HttpError(400, "Passwords don't match");
+    if (Buffer.byteLength(password) < 8) throw new HttpError(400, 'Password too short');
+    if (Buffer.byteLength(password) > 128) throw new HttpError(400, 'Password too long');
     // An address that already exists answers success too, so sign-up reveals nothing.
     if (this.users.byLogin(email)) return text('registered');
     const user = this.users.create(email, password, false);
