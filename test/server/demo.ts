@@ -1,6 +1,6 @@
 // `--demo`: verified alice@example.com (owner) and bob@example.com (member) in "Demo Team" with a
-// dozen shared sessions over the last week, carol@example.com in no team, and dave@example.com, a
-// member who signs in with a second factor (an authenticator app's code); password `focusflow-demo`.
+// dozen shared sessions over the last week, carol@example.com in no team, and dave@example.com, also
+// in no team, who signs in with a second factor (an authenticator app's code); password `focusflow-demo`.
 // Seeded once; a restart on the same data dir keeps what is there.
 import type { App } from './app';
 import { newTotpSecret, otpauthUri } from './totp';
@@ -48,10 +48,7 @@ function seedTeam(app: App): boolean {
 /** Added on its own, so a data dir seeded before two-factor sign-in existed gets it too. */
 function seedTotpUser(app: App): boolean {
   if (app.users.byLogin(TOTP_USER)) return false;
-  const team = app.db.prepare("SELECT invite_code FROM teams WHERE name = 'Demo Team'").get() as { invite_code: string } | undefined;
-  const dave = app.users.create(TOTP_USER, DEMO_PASSWORD, true, newTotpSecret());
-  if (team) app.db.prepare('INSERT INTO join_requests (user, invite_code) VALUES (?, ?)').run(dave.id, team.invite_code);
-  app.publishChanges();
+  app.users.create(TOTP_USER, DEMO_PASSWORD, true, newTotpSecret());
   return true;
 }
 
