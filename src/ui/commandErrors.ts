@@ -57,7 +57,7 @@ function report(feedback: Feedback, err: unknown): void {
 function reportClientError(feedback: Feedback, err: ClientError): void {
   feedback.logger.warn(`${err.kind} error: ${err.message}${err.reason ? ` (server said: ${err.reason})` : ''}`);
   const signIn =
-    (err.kind === 'auth' && (err.code === 'signed-out' || err.code === 'session-expired' || err.code === 'invalid-credentials')) ||
+    (err.kind === 'auth' && ['signed-out', 'session-expired', 'invalid-credentials', 'mfa-required', 'mfa-code-wrong', 'mfa-expired'].includes(err.code)) ||
     (err.kind === 'validation' && err.code === 'bad-url');
   const actions = signIn ? ['Connect…', 'Show Log'] : ['Show Log'];
   const show = err.kind === 'network' || err.kind === 'rate-limited' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;

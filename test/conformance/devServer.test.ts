@@ -6,17 +6,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initClient } from 'trailbase';
+import { totpCode } from '../server/totp';
 
-function start(args: string[]): Promise<{ child: ChildProcess; url: string; firstLine: string }> {
+function start(args: string[]): Promise<{ child: ChildProcess; url: string; firstLine: string; stderr: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', require.resolve('tsx'), join(__dirname, '..', 'server', 'main.ts'), ...args], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';
+    let err = '';
+    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const firstLine = out.split('\n')[0];
-      if (out.includes('\n')) resolve({ child, url: firstLine.replace('listening on ', ''), firstLine });
+      if (out.includes('\n')) resolve({ child, url: firstLine.replace('listening on ', ''), firstLine, stderr: () => err });
     });
     child.on('exit', (code) => reject(new Error(`exited ${code}`)));
   });
@@ -24,7 +27,7 @@ function start(args: string[]): Promise<{ child: ChildProcess; url: string; firs
 
 describe('dev server: --demo', function () {
   let dir: string;
-  let server: { child: ChildProcess; url: string; firstLine: string };
+  let server: { child: ChildProcess; url: string; firstLine: string; stderr: () => string };
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'focusflow-demo-'));
     // --exit-with-stdin: the server dies with this test process even if it is killed.
@@ -65,6 +68,20 @@ describe('dev server: --demo', function () {
     const carol = initClient(server.url);
     await carol.login('carol@example.com', 'focusflow-demo');
     assert.deepEqual((await carol.records('teams').list()).records, []);
+  });
+
+  it('prints the otpauth:// URI of dave, who signs in with a code from it as an authenticator app would make it', async () => {
+    const uri = /otpauth:\/\/totp\/\S+/.exec(server.stderr())?.[0];
+    assert.ok(uri, server.stderr());
+    const params = new URL(uri).searchParams;
+    assert.deepEqual([params.get('algorithm'), params.get('digits'), params.get('period')], ['SHA1', '6', '30']);
+    assert.ok(decodeURIComponent(new URL(uri).pathname).endsWith(':dave@example.com'));
+    const dave = initClient(server.url);
+    const pending = await dave.login('dave@example.com', 'focusflow-demo');
+    assert.ok(pending, 'the password alone does not sign dave in');
+    await dave.loginSecond({ mfaToken: pending, totpCode: totpCode(String(params.get('secret'))) });
+    assert.equal(dave.user()?.email, 'dave@example.com');
+    assert.deepEqual((await dave.records('teams').list()).records, []);
   });
 
   it('has no /__test__ control routes without --test-control', async () => {

@@ -1,10 +1,13 @@
-// Auth API v1 (auth/api/*.rs): register with email verification, login, refresh (refresh tokens
-// are not rotated), logout, status. Failures are 401 for bad credentials or refresh tokens, 400
-// with a plain-text reason for bad input, 429 after 3 failed logins on an account within 60 s.
+// Auth API v1 (auth/api/*.rs): register with email verification, login with a second factor where
+// the account has a TOTP secret, refresh (refresh tokens are not rotated), logout, status. Failures
+// are 401 for bad credentials, codes or tokens, 400 with a plain-text reason for bad input, 429 after
+// 3 failed logins on an account within 60 s.
+import { isEmail } from './email';
 import { HttpError } from './errors';
 import { empty, json, jsonBody, jsonOrFormBody, text, type Reply, type Req } from './http';
 import type { User } from './recordApi';
-import { newClaims, type JwtKeys } from './tokens';
+import { newClaims, newPendingClaims, type JwtKeys } from './tokens';
+import { checkTotp } from './totp';
 import { fromB64, toB64 } from './uuid';
 import { checkPassword, type UserRow, type Users } from './users';
 
@@ -12,11 +15,11 @@ export interface AuthOptions {
   authTokenTtlSec: number;
   refreshTokenTtlSec: number;
   autoVerify: boolean;
+  /** Lifetime of a pending two-factor sign-in; TrailBase's `DEFAULT_MFA_TOKEN_TTL` is 2 minutes. */
+  mfaTokenTtlSec?: number;
   log: (line: string) => void;
   baseUrl: () => string;
 }
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export class AuthApi {
   private readonly failures = new Map<string, number[]>();
@@ -36,6 +39,7 @@ export class AuthApi {
   handle(req: Req, route: string): Reply {
     switch (`${req.method} ${route}`) {
       case 'POST login': return this.login(req);
+      case 'POST login_mfa': return this.loginMfa(req);
       case 'POST register': return this.register(req);
       case 'POST refresh': return this.refresh(req);
       case 'POST logout': return this.logoutOne(req);
@@ -47,7 +51,7 @@ export class AuthApi {
     if (confirm && req.method === 'GET') {
       return this.users.verify(confirm[1]) ? text('email verified') : text('Invalid verification code', 400);
     }
-    const known = ['login', 'register', 'refresh', 'logout', 'status', 'verify_email/trigger'];
+    const known = ['login', 'login_mfa', 'register', 'refresh', 'logout', 'status', 'verify_email/trigger'];
     throw new HttpError(known.includes(route) || confirm ? 405 : 404);
   }
 
@@ -58,7 +62,7 @@ export class AuthApi {
 
   private login(req: Req): Reply {
     const body = asObject(jsonOrFormBody(req));
-    const identifier = str(body.email_or_username ?? body.email ?? body.username);
+    const identifier = loginIdentifier(body);
     const password = str(body.password);
     if (!identifier || !password) throw new HttpError(400, 'Missing credentials');
     // TrailBase counts failed logins per existing account, and answers 401 and 429 with no body: a
@@ -73,6 +77,37 @@ export class AuthApi {
       throw new HttpError(401);
     }
     if (user.email === null) throw new HttpError(401);
+    // login.rs `login_handler`: a right password of an account with a TOTP secret is only the first
+    // factor; the pending token names the user and is good for `login_mfa` only.
+    if (user.totp_secret !== null) {
+      const pending = newPendingClaims(user, this.o.mfaTokenTtlSec ?? 120);
+      return json({ mfa_token: this.jwt.encode(pending) }, 403);
+    }
+    return json({ ...this.mint(user), refresh_token: this.users.newSession(user.id) });
+  }
+
+  /**
+   * login.rs `login_mfa_handler`: 400 "TOTP missing" without a code, 401 (empty) for a bad, expired or
+   * foreign pending token and for a wrong code, 424 when the account has no TOTP secret (any more).
+   * TrailBase counts no failed codes here: the pending token's 2 minutes are the only limit.
+   */
+  private loginMfa(req: Req): Reply {
+    const body = asObject(jsonOrFormBody(req));
+    if (typeof body.mfa_token !== 'string') throw new HttpError(400, 'Json(JsonDataError(missing field `mfa_token`))');
+    if (body.totp === undefined || body.totp === null) throw new HttpError(400, 'TOTP missing');
+    if (typeof body.totp !== 'string') throw new HttpError(400, 'Json(JsonDataError(invalid type: expected a string at `totp`))');
+    const claims = this.jwt.decodePending(body.mfa_token);
+    const id = claims && fromB64(claims.sub);
+    const user = id ? this.users.byId(id) : undefined;
+    if (!user) throw new HttpError(401);
+    if (user.totp_secret === null) throw new HttpError(424);
+    let valid: boolean;
+    try {
+      valid = checkTotp(user.totp_secret, body.totp);
+    } catch {
+      throw new HttpError(500); // a stored secret that is not base32
+    }
+    if (!valid) throw new HttpError(401);
     return json({ ...this.mint(user), refresh_token: this.users.newSession(user.id) });
   }
 
@@ -80,10 +115,11 @@ export class AuthApi {
     const body = asObject(jsonOrFormBody(req));
     const email = str(body.email);
     const password = str(body.password);
-    if (!email || !EMAIL.test(email)) throw new HttpError(400, 'Invalid email');
-    if (!password || password.length < 8) throw new HttpError(400, 'Password too short');
-    if (password.length > 128) throw new HttpError(400, 'Password too long');
-    if (password !== str(body.password_repeat)) throw new HttpError(400, "Passwords don't match");
+    if (!email || !isEmail(email.trim())) throw new HttpError(400, 'Invalid email');
+    // password.rs `validate_password_policy`: the repeat first, then the length in UTF-8 bytes (Rust's len()).
+    if (password === undefined || password !== str(body.password_repeat)) throw new HttpError(400, "Passwords don't match");
+    if (Buffer.byteLength(password) < 8) throw new HttpError(400, 'Password too short');
+    if (Buffer.byteLength(password) > 128) throw new HttpError(400, 'Password too long');
     // An address that already exists answers success too, so sign-up reveals nothing.
     if (this.users.byLogin(email)) return text('registered');
     const user = this.users.create(email, password, false);
@@ -91,10 +127,10 @@ export class AuthApi {
     return text('registered');
   }
 
-  createVerifiedUser(email: string, password: string): UserRow {
-    if (!EMAIL.test(email) || password.length < 8) throw new HttpError(400, 'Invalid email or password');
+  createVerifiedUser(email: string, password: string, totpSecret?: string): UserRow {
+    if (!isEmail(email) || password.length < 8) throw new HttpError(400, 'Invalid email or password');
     if (this.users.byLogin(email)) throw new HttpError(400, 'User exists');
-    return this.users.create(email, password, true);
+    return this.users.create(email, password, true, totpSecret);
   }
 
   private sendVerification(user: UserRow): void {
@@ -119,7 +155,7 @@ export class AuthApi {
   private refresh(req: Req): Reply {
     const token = str(asObject(jsonOrFormBody(req)).refresh_token);
     const user = token ? this.users.sessionUser(token, this.o.refreshTokenTtlSec) : undefined;
-    if (!user || user.email === null) throw new HttpError(401, 'Invalid refresh token');
+    if (!user || user.email === null) throw new HttpError(401);
     return json(this.mint(user));
   }
 
@@ -143,12 +179,31 @@ export class AuthApi {
     const refreshToken = header(req, 'refresh-token') ?? cookie(req, 'refresh_token');
     if (refreshToken) {
       const user = this.users.sessionUser(refreshToken, this.o.refreshTokenTtlSec);
-      if (!user || user.email === null) throw new HttpError(401, 'Invalid refresh token');
+      if (!user || user.email === null) throw new HttpError(401);
       const minted = this.mint(user);
       return json({ auth_token: minted.auth_token, refresh_token: refreshToken, csrf_token: minted.csrf_token });
     }
     return json({ auth_token: token, refresh_token: null, csrf_token: claims.csrf_token });
   }
+}
+
+/**
+ * The account named by a login body, validated as login.rs does: `email_or_username` is an address when
+ * it has an `@`, else a username; `email` must be an address. Invalid ones are 400s, not 401s.
+ */
+function loginIdentifier(body: Record<string, unknown>): string | undefined {
+  const either = str(body.email_or_username);
+  const email = either !== undefined ? (either.includes('@') ? either : undefined) : str(body.email);
+  if (email !== undefined) {
+    if (!isEmail(email.trim())) throw new HttpError(400, 'Invalid email');
+    return email.trim();
+  }
+  const username = (either ?? str(body.username))?.trim();
+  if (username === undefined) return undefined;
+  if (username.length < 3) throw new HttpError(400, 'username too short');
+  if (username.length > 32) throw new HttpError(400, 'username too long');
+  if (!/^\p{L}[\p{L}\p{N}]*$/u.test(username)) throw new HttpError(400, 'username contains invalid characters');
+  return username;
 }
 
 function asObject(v: unknown): Record<string, unknown> {

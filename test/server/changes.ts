@@ -3,6 +3,7 @@
 // and after every committed write the log is drained into Insert/Update/Delete events. Insert and
 // Update carry the row as committed; Delete the row as it was.
 import type { Db } from './db';
+import { parseJson } from './json';
 import type { TableSchema } from './schema';
 
 export interface Change {
@@ -67,14 +68,14 @@ export class ChangeCapture {
     }
     return events.flatMap((ev) => {
       if (ev.kind === 'Delete') return [ev];
-      const row = this.db.prepare(`SELECT * FROM "${ev.table.replace(/"/g, '""')}" WHERE _rowid_ = ?`).get(ev.rid) as Record<string, unknown> | undefined;
+      const row = this.db.prepare(`SELECT * FROM "${ev.table.replace(/"/g, '""')}" WHERE _rowid_ = ?`).safeIntegers(true).get(ev.rid) as Record<string, unknown> | undefined;
       return row ? [{ ...ev, row }] : [];
     });
   }
 }
 
 function fromJsonRow(schema: TableSchema, json: string | null): Record<string, unknown> {
-  const parsed = JSON.parse(json ?? '{}') as Record<string, unknown>;
+  const parsed = parseJson(json ?? '{}') as Record<string, unknown>;
   for (const c of schema.columns) {
     const v = parsed[c.name];
     if (c.type === 'BLOB' && typeof v === 'string') parsed[c.name] = Buffer.from(v.replace(/-/g, '+').replace(/_/g, '/'), 'base64');

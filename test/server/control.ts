@@ -26,10 +26,19 @@ export async function handleControl(app: App, req: Req): Promise<Reply> {
       app.stats.clear();
       return empty();
     case 'POST /__test__/users': {
-      const { email, password } = jsonBody(req) as { email?: unknown; password?: unknown };
+      const { email, password, totp_secret: totpSecret } = jsonBody(req) as { email?: unknown; password?: unknown; totp_secret?: unknown };
       if (typeof email !== 'string' || typeof password !== 'string') throw new HttpError(400, 'email and password required');
-      const user = app.auth.createVerifiedUser(email, password);
+      if (totpSecret !== undefined && typeof totpSecret !== 'string') throw new HttpError(400, 'totp_secret must be base32 text');
+      const user = app.auth.createVerifiedUser(email, password, totpSecret);
       return json({ id: toB64(user.id) });
+    }
+    case 'DELETE /__test__/users/totp': {
+      // Turns two-factor sign-in off for an account, as TrailBase's totp/unregister would.
+      const { email } = jsonBody(req) as { email?: unknown };
+      const user = typeof email === 'string' ? app.users.byLogin(email) : undefined;
+      if (!user) throw new HttpError(404);
+      app.users.setTotpSecret(user.id, null);
+      return empty();
     }
     case 'GET /__test__/mail':
       return json(app.auth.outbox);

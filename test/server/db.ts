@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { isEmail } from './email';
 import { isUuid, isUuidV7, toB64, uuidV4, uuidV7 } from './uuid';
 
 export type Db = Database.Database;
@@ -36,12 +37,12 @@ function registerFunctions(db: Db): void {
   db.function('uuid_v4', { deterministic: false }, () => uuidV4());
   db.function('is_uuid_v7', { deterministic: true }, (v: unknown) => (isUuidV7(v) ? 1 : 0));
   db.function('is_uuid', { deterministic: true }, (v: unknown) => (isUuid(v) ? 1 : 0));
-  db.function('is_email', { deterministic: true }, (v: unknown) =>
-    v === null || (typeof v === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) ? 1 : 0);
+  db.function('is_email', { deterministic: true }, (v: unknown) => (v === null || (typeof v === 'string' && isEmail(v)) ? 1 : 0));
   db.function('uuid_text', { deterministic: true }, (v: unknown) =>
     Buffer.isBuffer(v) ? v.toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-') : null);
   // Internal: how change capture snapshots a deleted row as JSON (BLOBs as padded base64).
-  db.function('__tb_json_value', { deterministic: true }, (v: unknown) => (Buffer.isBuffer(v) ? toB64(v) : v as number | string | null));
+  db.function('__tb_json_value', { deterministic: true, safeIntegers: true }, (v: unknown) =>
+    (Buffer.isBuffer(v) ? toB64(v) : v as number | bigint | string | null));
 }
 
 /**
@@ -131,12 +132,36 @@ export function migrate(db: Db, migrationsDir: string): string[] {
   for (const migration of [...depot, ...own].sort((a, b) => a.version - b.version)) {
     if (applied.has(migration.version)) continue;
     const sql = migration.sql();
-    db.transaction(() => {
+    withoutForeignKeys(db, () => {
       db.exec(sql);
       db.prepare('INSERT INTO _schema_history (version, name, applied_on, checksum) VALUES (?, ?, ?, ?)')
         .run(migration.version, migration.name, new Date().toISOString(), createHash('sha256').update(sql).digest('hex'));
-    })();
+    }, migration.file ?? migration.name);
     if (migration.file) ran.push(migration.file);
   }
   return ran;
+}
+
+/**
+ * Runs one migration as TrailBase's runner does (refinery's rusqlite driver, `Transaction::execute`):
+ * foreign keys off for the connection (the pragma is a no-op inside a transaction), the migration in a
+ * transaction, `PRAGMA foreign_key_check` before the commit (a violation rolls it back), foreign keys
+ * back on. So a migration may rebuild a table that others reference, as SQLite's documented
+ * twelve-step ALTER does, but may not leave a dangling reference behind.
+ */
+function withoutForeignKeys(db: Db, body: () => void, name: string): void {
+  const wasOn = db.pragma('foreign_keys', { simple: true }) === 1;
+  if (wasOn) db.pragma('foreign_keys = OFF');
+  try {
+    db.transaction(() => {
+      body();
+      if (!wasOn) return;
+      const violations = db.pragma('foreign_key_check') as { table: string; parent: string }[];
+      if (violations.length > 0) {
+        throw new Error(`migration ${name}: FK violations: ${JSON.stringify(violations.map((v) => `${v.table} -> ${v.parent}`))}`);
+      }
+    })();
+  } finally {
+    if (wasOn) db.pragma('foreign_keys = ON');
+  }
 }

@@ -1,12 +1,21 @@
 // `--demo`: verified alice@example.com (owner) and bob@example.com (member) in "Demo Team" with a
-// dozen shared sessions over the last week, and carol@example.com in no team; password
-// `focusflow-demo`. Seeded once; a restart on the same data dir keeps what is there.
+// dozen shared sessions over the last week, carol@example.com in no team, and dave@example.com, also
+// in no team, who signs in with a second factor (an authenticator app's code); password `focusflow-demo`.
+// Seeded once; a restart on the same data dir keeps what is there.
 import type { App } from './app';
+import { newTotpSecret, otpauthUri } from './totp';
 import { uuidV7 } from './uuid';
+
+const TOTP_USER = 'dave@example.com';
 
 export const DEMO_PASSWORD = 'focusflow-demo';
 
 export function seedDemo(app: App): boolean {
+  const seeded = seedTeam(app);
+  return seedTotpUser(app) || seeded;
+}
+
+function seedTeam(app: App): boolean {
   if (app.users.byLogin('alice@example.com')) return false;
   const { db } = app;
   db.transaction(() => {
@@ -34,4 +43,21 @@ export function seedDemo(app: App): boolean {
   })();
   app.publishChanges();
   return true;
+}
+
+/** Added on its own, so a data dir seeded before two-factor sign-in existed gets it too. */
+function seedTotpUser(app: App): boolean {
+  if (app.users.byLogin(TOTP_USER)) return false;
+  app.users.create(TOTP_USER, DEMO_PASSWORD, true, newTotpSecret());
+  return true;
+}
+
+/** How to sign in as the two-factor demo user: the Key URI for an authenticator app. */
+export function demoTotpNotice(app: App): string {
+  const secret = app.users.byLogin(TOTP_USER)?.totp_secret;
+  if (!secret) return '';
+  return [
+    `${TOTP_USER} signs in with a second factor. Add this to an authenticator app (most accept it pasted, or as a QR code):`,
+    `  ${otpauthUri(secret, TOTP_USER, 'FocusFlow demo')}`,
+  ].join('\n');
 }

@@ -44,8 +44,14 @@ export function parseFilterTree(search: URLSearchParams): Node | undefined {
   return root;
 }
 
-function typedQsValue(raw: string): { kind: 'int'; v: number } | { kind: 'float'; v: number } | { kind: 'string'; v: string } {
-  if (/^[+-]?\d+$/.test(raw) && Number.isSafeInteger(Number(raw))) return { kind: 'int', v: Number(raw) };
+/** qs/src/value.rs: a value that `i64::from_str` takes is an integer (beyond 2^53 a bigint here), else a float, else text. */
+function typedQsValue(raw: string): { kind: 'int'; v: number | bigint } | { kind: 'float'; v: number } | { kind: 'string'; v: string } {
+  if (/^[+-]?\d+$/.test(raw)) {
+    const n = Number(raw);
+    if (Number.isSafeInteger(n)) return { kind: 'int', v: n };
+    const big = BigInt(raw);
+    if (big === BigInt.asIntN(64, big)) return { kind: 'int', v: big };
+  }
   if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw) || /^[+-]?(inf|infinity|nan)$/i.test(raw)) {
     return { kind: 'float', v: Number(raw) };
   }

@@ -20,13 +20,15 @@ export interface TestServer {
   /** Count per "METHOD /path-pattern", record ids folded to `:id`: "PATCH /api/records/v1/teams/:id". */
   stats(): Promise<{ requests: Record<string, number> }>;
   resetStats(): Promise<void>;
-  /** id: url-safe base64 as in the JWT `sub`. */
-  createVerifiedUser(email: string, password: string): Promise<{ id: string }>;
+  /** id: url-safe base64 as in the JWT `sub`. With `totpSecret` (base32) the account needs a second factor. */
+  createVerifiedUser(email: string, password: string, o?: { totpSecret?: string }): Promise<{ id: string }>;
 }
 
 export interface StartOptions {
   authTokenTtlSec?: number;
   refreshTokenTtlSec?: number;
+  /** Lifetime of a pending two-factor sign-in (TrailBase: 120); TrailBase's 60 s of JWT leeway come on top. */
+  mfaTokenTtlSec?: number;
   /** Default true: registered users are verified at once (the link is still logged). */
   autoVerify?: boolean;
   /** Extra flags, e.g. ['--demo'] or fault flags; `--data DIR` keeps that directory after stop(). */
@@ -93,6 +95,7 @@ export async function startTestServer(o: StartOptions = {}): Promise<TestServer>
   if (o.autoVerify ?? true) base.push('--auto-verify');
   if (o.authTokenTtlSec !== undefined) base.push('--auth-token-ttl', String(o.authTokenTtlSec));
   if (o.refreshTokenTtlSec !== undefined) base.push('--refresh-token-ttl', String(o.refreshTokenTtlSec));
+  if (o.mfaTokenTtlSec !== undefined) base.push('--mfa-token-ttl', String(o.mfaTokenTtlSec));
 
   let started: { child: ChildProcess; url: string };
   try {
@@ -140,8 +143,8 @@ export async function startTestServer(o: StartOptions = {}): Promise<TestServer>
     async resetStats() {
       await control('POST', 'stats/reset');
     },
-    async createVerifiedUser(email, password) {
-      return (await control('POST', 'users', { email, password })) as { id: string };
+    async createVerifiedUser(email, password, o) {
+      return (await control('POST', 'users', { email, password, ...(o?.totpSecret ? { totp_secret: o.totpSecret } : {}) })) as { id: string };
     },
   };
 }

@@ -3,6 +3,7 @@
 // writing plain-text or JSON replies.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError } from './errors';
+import { parseJson, stringifyJson } from './json';
 
 export interface Req {
   method: string;
@@ -54,7 +55,7 @@ export function jsonBody(req: Req): unknown {
     throw new HttpError(415, 'Expected request with `Content-Type: application/json`');
   }
   try {
-    return JSON.parse(req.body.toString('utf8'));
+    return parseJson(req.body.toString('utf8'));
   } catch (err) {
     throw new HttpError(400, `Failed to parse the request body as JSON: ${(err as Error).message}`);
   }
@@ -66,7 +67,7 @@ export function jsonOrFormBody(req: Req): unknown {
   if (ct === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(req.body.toString('utf8')));
   if (ct === 'application/json' || ct === '') {
     try {
-      return JSON.parse(req.body.toString('utf8'));
+      return parseJson(req.body.toString('utf8'));
     } catch (err) {
       throw new HttpError(400, `Json(JsonSyntaxError(${(err as Error).message}))`);
     }
@@ -80,7 +81,7 @@ export function send(res: ServerResponse, reply: Reply): void {
   let body: string | undefined;
   if ('json' in reply) {
     headers['content-type'] = 'application/json';
-    body = JSON.stringify(reply.json);
+    body = stringifyJson(reply.json);
   } else if ('text' in reply) {
     headers['content-type'] = 'text/plain; charset=utf-8';
     body = reply.text;

@@ -1,11 +1,11 @@
 // `npm run dev-server -- [--port 4000] [--data DIR] [--auto-verify] [--demo] [--test-control]
-//   [--auth-token-ttl SEC] [--refresh-token-ttl SEC] [fault flags]`: a TrailBase-compatible server
+//   [--auth-token-ttl SEC] [--refresh-token-ttl SEC] [--mfa-token-ttl SEC] [fault flags]`: a TrailBase-compatible server
 // on 127.0.0.1 running the kit in trailbase/traildepot. Prints `listening on http://127.0.0.1:PORT`.
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { App } from './app';
-import { seedDemo } from './demo';
+import { demoTotpNotice, seedDemo } from './demo';
 import { faultsFromFlags } from './faults';
 
 const argv = process.argv.slice(2);
@@ -27,10 +27,14 @@ function main(): void {
     autoVerify: has('--auto-verify'),
     authTokenTtlSec: Number(flag('--auth-token-ttl') ?? 3600),
     refreshTokenTtlSec: Number(flag('--refresh-token-ttl') ?? 30 * 24 * 3600),
+    mfaTokenTtlSec: Number(flag('--mfa-token-ttl') ?? 120),
     log: (line) => console.error(line),
   });
   app.faults.set(faultsFromFlags(flag, has));
-  if (has('--demo') && seedDemo(app)) console.error('seeded demo data (password focusflow-demo)');
+  if (has('--demo')) {
+    if (seedDemo(app)) console.error('seeded demo data (password focusflow-demo)');
+    console.error(demoTotpNotice(app));
+  }
   const stop = (): void => {
     app.close();
     process.exit(0);

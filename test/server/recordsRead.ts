@@ -17,7 +17,8 @@ function cachedStatement(db: Db, sql: string): ReturnType<Db['prepare']> {
   let stmt = cache.get(sql);
   if (!stmt) {
     if (cache.size >= 200) cache.delete(cache.keys().next().value as string);
-    cache.set(sql, (stmt = db.prepare(sql)));
+    // Safe integers: a 64-bit value beyond 2^53 must reach the reply exactly.
+    cache.set(sql, (stmt = db.prepare(sql).safeIntegers(true)));
   }
   return stmt;
 }
@@ -87,7 +88,7 @@ export function readRecord(db: Db, api: RecordApi, user: User | undefined, id: s
   const pk = primaryKeyToValue(schema, id);
   api.checkAccess('READ', user, pk);
   if (search.get('expand')) throw badRequest('Invalid expansion');
-  const row = db.prepare(`SELECT * FROM "${schema.name}" WHERE "${schema.pk.name}" = ?`).get(pk) as Record<string, unknown> | undefined;
+  const row = db.prepare(`SELECT * FROM "${schema.name}" WHERE "${schema.pk.name}" = ?`).safeIntegers(true).get(pk) as Record<string, unknown> | undefined;
   if (!row) throw recordNotFound();
   return rowToJson(schema, row, api.config.excludedColumns);
 }

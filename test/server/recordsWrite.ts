@@ -23,7 +23,8 @@ function statement(db: Db, sql: string): ReturnType<Db['prepare']> {
   let cache = statementCache.get(db);
   if (!cache) statementCache.set(db, (cache = new Map()));
   let stmt = cache.get(sql);
-  if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
+  // Safe integers: an INTEGER key beyond 2^53 comes back from RETURNING exactly.
+  if (!stmt) cache.set(sql, (stmt = db.prepare(sql).safeIntegers(true)));
   return stmt;
 }
 

@@ -6,6 +6,7 @@ import type { ServerResponse } from 'node:http';
 import type { ChangeCapture, Change } from './changes';
 import type { Db } from './db';
 import { buildWhere, parseFilterTree, type WhereClause } from './filters';
+import { stringifyJson } from './json';
 import type { RecordApi, User } from './recordApi';
 import { rowToJson, type SqlValue } from './values';
 
@@ -123,7 +124,7 @@ export class SubscriptionManager {
   }
 
   private emit(sub: Subscriber, payload: Record<string, unknown>): void {
-    sub.res.write(`data: ${JSON.stringify({ ...payload, seq: sub.outSeq++ })}\n\n`);
+    sub.res.write(`data: ${stringifyJson({ ...payload, seq: sub.outSeq++ })}\n\n`);
   }
 
   private remove(sub: Subscriber): void {

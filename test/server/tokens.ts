@@ -13,6 +13,7 @@ export interface AuthClaims {
   exp: number;
   type: number;
   admin?: boolean;
+  mfa?: boolean;
   provider: number;
   email: string | null;
   username: string | null;
@@ -46,7 +47,7 @@ export class JwtKeys {
     this.publicKey = createPublicKey(this.privateKey);
   }
 
-  encode(claims: AuthClaims): string {
+  encode(claims: AuthClaims | PendingClaims): string {
     const input = `${b64url(JSON.stringify({ typ: 'JWT', alg: 'EdDSA' }))}.${b64url(JSON.stringify(claims))}`;
     return `${input}.${b64url(sign(null, Buffer.from(input), this.privateKey))}`;
   }
@@ -63,24 +64,57 @@ export class JwtKeys {
     return claims;
   }
 
+  /**
+   * A pending sign-in's claims (`PendingAuthTokenClaims`, type 2), or undefined. As TrailBase decodes it
+   * with jsonwebtoken's default `Validation`, `exp` has 60 s of leeway; an auth token is no pending one.
+   */
+  decodePending(token: string): PendingClaims | undefined {
+    const claims = this.verifySignature(token) as Partial<PendingClaims> | undefined;
+    if (!claims || claims.type !== 2 || claims.method !== 'pw' || typeof claims.exp !== 'number') return undefined;
+    if (claims.exp + JWT_LEEWAY_SEC < Date.now() / 1000 || typeof claims.sub !== 'string' || !fromB64(claims.sub)) return undefined;
+    return claims as PendingClaims;
+  }
+
   private verifyToken(token: string): AuthClaims | undefined {
+    const claims = this.verifySignature(token) as AuthClaims | undefined;
+    if (!claims || claims.type !== 1 || typeof claims.exp !== 'number' || claims.exp < Date.now() / 1000) return undefined;
+    if (typeof claims.csrf_token !== 'string' || !fromB64(claims.sub)) return undefined;
+    return claims;
+  }
+
+  private verifySignature(token: string): unknown {
     const parts = token.split('.');
     if (parts.length !== 3) return undefined;
     try {
       const header = JSON.parse(Buffer.from(parts[0], 'base64url').toString()) as { alg?: string };
       if (header.alg !== 'EdDSA') return undefined;
       if (!verify(null, Buffer.from(`${parts[0]}.${parts[1]}`), this.publicKey, Buffer.from(parts[2], 'base64url'))) return undefined;
-      const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString()) as AuthClaims;
-      if (claims.type !== 1 || typeof claims.exp !== 'number' || claims.exp < Date.now() / 1000) return undefined;
-      if (!fromB64(claims.sub)) return undefined;
-      return claims;
+      return JSON.parse(Buffer.from(parts[1], 'base64url').toString()) as unknown;
     } catch {
       return undefined;
     }
   }
 }
 
-export function newClaims(user: { id: Buffer; email: string | null; username: string | null; admin: number }, ttlSec: number): AuthClaims {
+/** jsonwebtoken's default `Validation::leeway`, which TrailBase's `JwtHelper` keeps. */
+const JWT_LEEWAY_SEC = 60;
+
+/** `PendingAuthTokenClaims` (auth/jwt.rs): what a password sign-in of an account with a TOTP secret gets. */
+export interface PendingClaims {
+  sub: string;
+  exp: number;
+  type: 2;
+  method: 'pw';
+}
+
+export function newPendingClaims(user: { id: Buffer }, ttlSec: number): PendingClaims {
+  return { sub: toB64(user.id), exp: Math.floor(Date.now() / 1000) + ttlSec, type: 2, method: 'pw' };
+}
+
+export function newClaims(
+  user: { id: Buffer; email: string | null; username: string | null; admin: number; totp_secret?: string | null },
+  ttlSec: number,
+): AuthClaims {
   const now = Math.floor(Date.now() / 1000);
   return {
     sub: toB64(user.id),
@@ -88,6 +122,7 @@ export function newClaims(user: { id: Buffer; email: string | null; username: st
     exp: now + ttlSec,
     type: 1,
     ...(user.admin ? { admin: true } : {}),
+    ...(user.totp_secret ? { mfa: true } : {}),
     provider: 0,
     email: user.email,
     username: user.username,

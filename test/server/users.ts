@@ -14,6 +14,8 @@ export interface UserRow {
   username: string | null;
   password_hash: string | null;
   admin: number;
+  /** Base32; set, the account signs in with a second factor. */
+  totp_secret: string | null;
 }
 
 export function hashPassword(password: string): string {
@@ -52,10 +54,14 @@ export class Users {
   }
 
   /** Creates a user; `verified` users get `email`, the others only `unverified_email`. */
-  create(email: string, password: string, verified: boolean): UserRow {
+  create(email: string, password: string, verified: boolean, totpSecret?: string): UserRow {
     return this.db.prepare(
-      `INSERT INTO _user (email, unverified_email, password_hash) VALUES (?, ?, ?) RETURNING *`,
-    ).get(verified ? email : null, verified ? null : email, hashPassword(password)) as UserRow;
+      `INSERT INTO _user (email, unverified_email, password_hash, totp_secret) VALUES (?, ?, ?, ?) RETURNING *`,
+    ).get(verified ? email : null, verified ? null : email, hashPassword(password), totpSecret ?? null) as UserRow;
+  }
+
+  setTotpSecret(id: Buffer, secret: string | null): void {
+    this.db.prepare('UPDATE _user SET totp_secret = ? WHERE id = ?').run(secret, id);
   }
 
   newVerificationCode(user: Buffer): string {

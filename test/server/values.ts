@@ -47,7 +47,8 @@ export function jsonToSql(type: ColumnType, value: unknown): SqlValue {
 
 export function sqlToJson(v: unknown): unknown {
   if (Buffer.isBuffer(v)) return toB64(v);
-  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  // Read with safe integers on: a bigint beyond 2^53 stays one, and goes out as its exact digits.
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v;
   return v;
 }
 
@@ -98,7 +99,11 @@ function columnsByName(schema: TableSchema): Map<string, ColumnInfo> {
 export function primaryKeyToValue(schema: TableSchema, id: string): SqlValue {
   if (schema.pk.type === 'INTEGER') {
     if (!/^-?\d+$/.test(id)) throw badRequest('Invalid id');
-    return Number(id);
+    const n = Number(id);
+    if (Number.isSafeInteger(n)) return n;
+    const big = BigInt(id);
+    if (big !== BigInt.asIntN(64, big)) throw badRequest('Invalid id');
+    return big;
   }
   const bytes = parseUuidText(id) ?? fromB64(id);
   if (!bytes) throw badRequest('Invalid id');

@@ -2,7 +2,7 @@ import type { Clock } from '../clock';
 import { Emitter, type Event } from '../events';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
-import { serverUrlText, type AuthState, type TrailBaseClient } from '../trailbase';
+import { serverUrlText, type AuthState, type PendingSignIn, type TrailBaseClient } from '../trailbase';
 
 /** The signed-in link to a team server, as the `team_connection` row keeps it (never any secret). */
 export interface Connection {
@@ -133,11 +133,23 @@ export class ConnectionService {
   /**
    * Signs in and keeps the connection. The client proves the whole sign-in reply (the user id included)
    * before anything here changes: a refused reply leaves the row, the stored tokens and the state as they were.
+   * An account with a second factor needs `totp` (the 6-digit code); without it this throws
+   * SecondFactorRequiredError, whose `pending` goes to `completeSignIn`.
    */
-  async connect(serverUrl: string, email: string, password: string): Promise<Connection> {
+  async connect(serverUrl: string, email: string, password: string, totp?: string): Promise<Connection> {
     const url = serverUrlText(serverUrl);
     const client = this.o.createClient(url);
-    const auth = await client.login(email.trim(), password);
+    return this.adoptSignIn(url, client, await client.login(email.trim(), password, totp));
+  }
+
+  /** Finishes a sign-in that stopped at its second factor. */
+  async completeSignIn(pending: PendingSignIn, totp: string): Promise<Connection> {
+    const url = serverUrlText(pending.serverUrl);
+    const client = this.o.createClient(url);
+    return this.adoptSignIn(url, client, await client.completeSignIn(pending, totp));
+  }
+
+  private async adoptSignIn(url: string, client: TrailBaseClient, auth: AuthState): Promise<Connection> {
     const previous = this.readRow();
     const sameAccount = previous?.server_url === url && previous.user_id === auth.user.id;
     const row: ConnectionRow = {

@@ -1,8 +1,9 @@
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import { mfaReply, parseRefresh, parseSignIn, statusReply, type SignedIn } from './authReplies';
+import { parseRefresh, parseSignIn, statusReply, type SignedIn } from './authReplies';
 import type { Caller } from './call';
 import { AuthError, RateLimitedError, ValidationError } from './errors';
+import { secondFactorRequired } from './mfa';
 import { errorFromReply, parseJsonReply } from './replies';
 import type { TokenClaims } from './jwt';
 import type { Tokens } from './session';
@@ -58,14 +59,10 @@ export function login(caller: Caller, clock: Clock, email: string, password: str
         );
       }
       if (reply.status === 403) {
-        if (mfaReply.safeParse(safeJson(reply.text)).success) {
-          return new AuthError(
-            'mfa-required',
-            'This account requires a second sign-in factor (an authenticator code), which FocusFlow does not support yet. Sign in with an account without two-factor sign-in, or ask your server admin.',
-            { status: 403 },
-          );
-        }
-        return new AuthError('forbidden', 'This server does not allow signing in with a password. Ask your server admin how to sign in.', { status: 403 });
+        return (
+          secondFactorRequired(reply, caller.serverUrl, email) ??
+          new AuthError('forbidden', 'This server does not allow signing in with a password. Ask your server admin how to sign in.', { status: 403 })
+        );
       }
       if (reply.status === 429) {
         const limited = errorFromReply(reply, { what: 'signing in', host: caller.serverUrl.host }, clock.now());
@@ -133,12 +130,4 @@ export function exchangeRefreshToken(caller: Caller, refreshToken: string, userI
 
 function checkEmail(email: string): void {
   if (!isEmailAddress(email)) throw new ValidationError('bad-input', `"${email}" is not an email address. Enter the email you registered with.`);
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -10,7 +10,6 @@ const opaqueToken = z.string().regex(/^[\x21-\x7e]{1,4096}$/, { error: 'must be 
 const loginReply = z.object({ auth_token: z.string(), refresh_token: opaqueToken, csrf_token: opaqueToken.nullish() });
 const refreshReply = z.object({ auth_token: z.string(), csrf_token: opaqueToken.nullish() });
 export const statusReply = z.object({ auth_token: z.string().max(16_384).nullish(), refresh_token: z.string().max(4096).nullish(), csrf_token: z.string().max(4096).nullish() });
-export const mfaReply = z.object({ mfa_token: z.string() });
 
 /** A sign-in reply taken in whole: the tokens to keep and what the auth token says. */
 export interface SignedIn {

@@ -3,7 +3,10 @@ import { systemClock, type Clock } from '../clock';
 import type { Event } from '../events';
 import type { Logger } from '../logger';
 import * as auth from './auth';
+import { parseSignIn, type SignedIn } from './authReplies';
+import { SecondFactorRequiredError } from './errors';
 import { HttpTransport, MAX_REPLY_BYTES } from './http';
+import { loginMfaCall, normalizeTotpCode, type PendingSignIn } from './mfa';
 import { RequestPipeline } from './pipeline';
 import { RecordApi, type RecordApiOptions } from './records';
 import { defaultRetryPolicy, type RetryPolicy } from './retry';
@@ -85,10 +88,27 @@ export class TrailBaseClient {
     return auth.register(this.pipeline, email, password);
   }
 
-  /** Signs in; a reply that is not whole (a token FocusFlow cannot read included) changes nothing here. */
-  async login(email: string, password: string): Promise<AuthState> {
-    const signedIn = await auth.login(this.pipeline, this.clock, email, password);
+  /**
+   * Signs in; a reply that is not whole (a token FocusFlow cannot read included) changes nothing here.
+   * With `totp`, an account that needs a second factor is signed in with it; without, that is a
+   * SecondFactorRequiredError whose `pending` goes to `completeSignIn`.
+   */
+  async login(email: string, password: string, totp?: string): Promise<AuthState> {
+    if (totp !== undefined) normalizeTotpCode(totp);
+    const signedIn = await auth.login(this.pipeline, this.clock, email, password).catch((err: unknown) =>
+      totp !== undefined && err instanceof SecondFactorRequiredError ? this.secondFactor(err.pending, totp) : Promise.reject(err),
+    );
     return this.session.begin(signedIn.tokens, signedIn.claims);
+  }
+
+  /** Completes a sign-in that stopped at its second factor, with the authenticator app's code. */
+  async completeSignIn(pending: PendingSignIn, totp: string): Promise<AuthState> {
+    const signedIn = await this.secondFactor(pending, totp);
+    return this.session.begin(signedIn.tokens, signedIn.claims);
+  }
+
+  private secondFactor(pending: PendingSignIn, totp: string): Promise<SignedIn> {
+    return this.pipeline.call(loginMfaCall(pending, totp, this.clock, parseSignIn));
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { PendingSignIn } from './mfa';
 import { scrubSecrets } from './scrub';
 
 /**
@@ -52,7 +53,9 @@ export class NetworkError extends TrailBaseErrorBase {
 
 export type AuthErrorCode =
   | 'invalid-credentials' // wrong email/password, or the email is not verified yet (TrailBase says 401 to both)
-  | 'mfa-required'
+  | 'mfa-required' // the password was right; a 6-digit code is needed too (SecondFactorRequiredError)
+  | 'mfa-code-wrong' // the code was refused; the pending sign-in still holds, type the current one
+  | 'mfa-expired' // the pending sign-in lapsed (2 minutes): start again with the password
   | 'signed-out' // no session: sign in first
   | 'session-expired' // the refresh token was refused: sign in again
   | 'forbidden' // signed in, but the server's rules deny this
@@ -65,6 +68,20 @@ export class AuthError extends TrailBaseErrorBase {
     details?: ErrorDetails,
   ) {
     super(message, details);
+  }
+}
+
+/**
+ * The password was right and the account needs its authenticator code too. `pending` completes the
+ * sign-in (`TrailBaseClient.completeSignIn`); it keeps its token to itself, so logging this is safe.
+ */
+export class SecondFactorRequiredError extends AuthError {
+  constructor(readonly pending: PendingSignIn, host: string) {
+    super(
+      'mfa-required',
+      `Signing in as ${pending.email} on ${host} needs the 6-digit code from your authenticator app. Run "Connect to Team Server" to enter it (from code: pass credentials.totp).`,
+      { status: 403 },
+    );
   }
 }
 

@@ -7,6 +7,7 @@ export {
   isClientError,
   NetworkError,
   AuthError,
+  SecondFactorRequiredError,
   SyncError,
   ValidationError,
   NotFoundError,
@@ -19,6 +20,7 @@ export {
 } from './errors';
 export { MAX_REPLY_BYTES } from './http';
 export { MAX_EVENT_CHARS } from './sse';
+export type { PendingSignIn } from './mfa';
 export { RecordApi, MAX_LIST_LIMIT, MAX_BULK_CREATE, type RecordApiOptions, type ListOptions, type ListPage, type RequestOptions } from './records';
 export type { Where, CompareOp, FilterValue, ColumnCondition } from './filters';
 export { MAX_TRANSACTION_OPS, type TransactionOp, type TransactionResult, type TransactionOptions } from './transaction';

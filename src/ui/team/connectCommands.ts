@@ -1,13 +1,16 @@
 import * as vscode from 'vscode';
 import type { Connection, ConnectionService } from '../../core/team/connection';
-import { TrailBaseClient, isClientError, isEmailAddress, serverUrlText } from '../../core/trailbase';
+import { SecondFactorRequiredError, TrailBaseClient, isClientError, isEmailAddress, serverUrlText } from '../../core/trailbase';
 import { type Feedback, guarded } from '../commandErrors';
+import { completeWithCode } from './secondFactor';
 
 export const connectCommandIds = ['focusflow.connectTeam', 'focusflow.createAccount', 'focusflow.disconnectTeam'] as const;
 
 interface Credentials {
   email?: string;
   password?: string;
+  /** The authenticator app's 6-digit code, for an account with two-factor sign-in. */
+  totp?: string;
 }
 
 interface ConnectArgs {
@@ -40,14 +43,25 @@ export function registerConnectCommands(
       run<ConnectResult>(async () => {
         const input = await askForAccount(connections, arg, 'Connect to Team Server');
         if (!input) return undefined;
+        const host = new URL(input.serverUrl).host;
+        const signIn = async (): Promise<Connection> =>
+          vscode.window.withProgress(
+            { location: vscode.ProgressLocation.Notification, title: `FocusFlow: connecting to ${host}…` },
+            () => connections.connect(input.serverUrl, input.email, input.password, arg?.credentials?.totp),
+          );
+        let connection: Connection | undefined;
+        try {
+          connection = await signIn();
+        } catch (err) {
+          // A caller that passed the password is a script: it gets the typed error rather than a prompt it cannot answer.
+          if (!(err instanceof SecondFactorRequiredError) || arg?.credentials?.password !== undefined) throw err;
+          connection = await completeWithCode(connections, err, signIn, 'Connect to Team Server');
+          if (!connection) return undefined;
+        }
         // Resolves once the connection is usable: a command called next finds the teams and the active one.
-        const { connection, teamId } = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `FocusFlow: connecting to ${new URL(input.serverUrl).host}…` },
-          async (progress) => {
-            const signedIn: Connection = await connections.connect(input.serverUrl, input.email, input.password);
-            progress.report({ message: 'loading your teams…' });
-            return { connection: signedIn, teamId: await afterSignIn() };
-          },
+        const teamId = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `FocusFlow: loading your teams on ${host}…` },
+          () => afterSignIn(),
         );
         void vscode.window.showInformationMessage(`FocusFlow: connected to ${new URL(connection.serverUrl).host} as ${connection.email ?? connection.userId}.`);
         return { userId: connection.userId, email: connection.email, serverUrl: connection.serverUrl, ...(teamId ? { teamId } : {}) };

@@ -44,7 +44,7 @@ describe('TrailBase client against foreign or unusual servers (scripted, loopbac
     handler = (_req, res) => res.writeHead(403, { 'content-type': 'application/json' }).end('{"mfa_token":"abc"}');
     const err = await client().login('a@example.com', 'password-1').catch((e: unknown) => e);
     assert.ok(err instanceof AuthError && err.code === 'mfa-required', String(err));
-    assert.match(err.message, /second sign-in factor/);
+    assert.match(err.message, /needs the 6-digit code from your authenticator app/);
   });
 
   it('a web server that is not TrailBase (405) says so', async () => {
