@@ -6,7 +6,7 @@ import type { Migration } from './migration';
  * and each export chunk is one index range instead of a sort of the whole table.
  */
 export const localFocusIndex: Migration = {
-  version: 6,
+  version: 5,
   name: 'local focus index',
   up(db) {
     db.exec(`
