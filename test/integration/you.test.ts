@@ -28,6 +28,8 @@ describe('Your own focus in a real VS Code host (no server)', function () {
   before(async () => {
     ({ api } = await activateExtension());
     await command('focusflow.disconnectTeam', { force: true });
+    // A session another test left running would refuse the start below.
+    if (await readDb(api.dbPath, (db) => db.get(`SELECT 1 FROM sessions WHERE state IN ('running', 'paused')`))) await command('focusflow.cancelFocus');
   });
 
   after(async () => {
@@ -41,6 +43,8 @@ describe('Your own focus in a real VS Code host (no server)', function () {
     assert.strictEqual(delivered()?.team, 'disconnected', 'the page offers the team action below');
 
     await command('focusflow.startFocus', { minutes: 1, label: 'You page, "integration"' });
+    // A second of focus: a session of 0 seconds completes but does not make a day with focus.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
     await command('focusflow.stopFocus');
     const after = await waitFor(
       'the completed session on the You page',
