@@ -1,5 +1,7 @@
 // The user's own focus in a real VS Code host, with no server: the Activity view's "You" page, the daily
 // goal in the status bar's tooltip, and Export Focus History writing a file that matches the database.
+// Named to run right after activity.test.ts, while the open view is still served by the first activation:
+// later tests deactivate and re-activate the extension, after which the open view no longer says ready.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
