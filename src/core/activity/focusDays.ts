@@ -52,15 +52,18 @@ export function localDaysBetween(fromMs: number, toMs: number, timeZone: string)
 /** Days probed on every call; the focus days before them are kept between calls. */
 const RECENT_DAYS = 60;
 
-const countBeforeSql = `SELECT count(*) AS n FROM sessions WHERE start_time < :cutoff`;
+// Sessions written since the older history was probed that started before the cut-off: rows are only
+// added at the end of the rowid order, so this is one short index range, not a count of the history.
+const addedBeforeSql = `SELECT count(*) AS n FROM sessions WHERE rowid > :rowid AND start_time < :cutoff`;
+const lastRowidSql = `SELECT max(rowid) AS rowid FROM sessions`;
 
 /**
- * The focus days of the older history, kept for the next repaint. Finished sessions do not change, so
- * it stays right while the zone, the first session, the cut-off day and the number of sessions before it
- * stay the same (a count over the index range, far cheaper than probing years of days again), per
- * connection: the store opens a new one when it takes in another window's writes.
+ * The focus days of the older history, kept for the next repaint, per connection (the store opens a
+ * new one when it takes in another window's writes). This extension only ever writes sessions that
+ * start now and never deletes one, so the older days stay right while the zone, the first session and
+ * the cut-off day stay the same and no session added since started before the cut-off.
  */
-const older = new WeakMap<SqlDb, { key: string; dates: string[] }>();
+const older = new WeakMap<SqlDb, { key: string; rowid: number; dates: string[] }>();
 
 type Day = { date: string; startMs: number; endMs: number };
 
@@ -78,11 +81,11 @@ export function focusDates(db: SqlDb, nowMs: number, timeZone: string): string[]
   const cutoff = window[0].startMs;
   const firstMs = Date.parse(first);
   if (firstMs >= cutoff) return probe(db, window);
-  const before = db.get<{ n: number }>(countBeforeSql, { ':cutoff': iso(cutoff) })?.n ?? 0;
-  const key = `${timeZone}|${first}|${cutoff}|${before}`;
+  const key = `${timeZone}|${first}|${cutoff}`;
   let kept = older.get(db);
-  if (kept?.key !== key) {
-    kept = { key, dates: probe(db, localDaysBetween(firstMs, cutoff - 1, timeZone)) };
+  if (kept?.key !== key || (db.get<{ n: number }>(addedBeforeSql, { ':rowid': kept.rowid, ':cutoff': iso(cutoff) })?.n ?? 0) > 0) {
+    const rowid = db.get<{ rowid: number | null }>(lastRowidSql)?.rowid ?? 0;
+    kept = { key, rowid, dates: probe(db, localDaysBetween(firstMs, cutoff - 1, timeZone)) };
     older.set(db, kept);
   }
   return [...kept.dates, ...probe(db, window)];

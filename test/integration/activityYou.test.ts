@@ -1,5 +1,7 @@
 // The user's own focus in a real VS Code host, with no server: the Activity view's "You" page, the daily
 // goal in the status bar's tooltip, and Export Focus History writing a file that matches the database.
+// Named to run right after activity.test.ts, while the open view is still served by the first activation:
+// later tests deactivate and re-activate the extension, after which the open view no longer says ready.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -28,6 +30,8 @@ describe('Your own focus in a real VS Code host (no server)', function () {
   before(async () => {
     ({ api } = await activateExtension());
     await command('focusflow.disconnectTeam', { force: true });
+    // A session another test left running would refuse the start below.
+    if (await readDb(api.dbPath, (db) => db.get(`SELECT 1 FROM sessions WHERE state IN ('running', 'paused')`))) await command('focusflow.cancelFocus');
   });
 
   after(async () => {
@@ -41,6 +45,8 @@ describe('Your own focus in a real VS Code host (no server)', function () {
     assert.strictEqual(delivered()?.team, 'disconnected', 'the page offers the team action below');
 
     await command('focusflow.startFocus', { minutes: 1, label: 'You page, "integration"' });
+    // A second of focus: a session of 0 seconds completes but does not make a day with focus.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
     await command('focusflow.stopFocus');
     const after = await waitFor(
       'the completed session on the You page',
