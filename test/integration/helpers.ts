@@ -4,6 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import initSqlJs, { type SqlJsStatic, type SqlValue } from 'sql.js';
+import { createNodeStorage } from '../../src/core/store/nodeStorage';
+import { loadState } from '../../src/core/store/replay';
 import type { FocusFlowApi } from '../../src/extension';
 
 export const EXTENSION_ID = 'focusflow.focusflow';
@@ -37,12 +39,17 @@ function loadSqlJs(): Promise<SqlJsStatic> {
 }
 
 /**
- * Opens the file as it is on disk now with a sql.js of the tests' own (not the extension's instance),
- * so a test sees only what the extension really persisted.
+ * Opens the database as it is on disk now, the base file with its journal replayed (what a window that
+ * opens it next would see), with a sql.js of the tests' own (not the extension's instance), so a test
+ * sees only what the extension really persisted. It reads and never writes: no lock, no checkpoint.
  */
 export async function readDb<T>(file: string, read: (db: DbSnapshot) => T): Promise<T> {
   const SQL = await loadSqlJs();
-  const db = new SQL.Database(fs.readFileSync(file));
+  const name = path.basename(file);
+  const storage = createNodeStorage(path.dirname(file), { lockName: `${name}.lock` });
+  const base = (await storage.list(name)).find((f) => f.name === name);
+  const loaded = loadState(SQL, await storage.read(name), base?.version, await storage.read(`${name}.journal`));
+  const db = loaded.db.raw;
   try {
     const all = <R>(sql: string, params: SqlValue[] = []): R[] => {
       const stmt = db.prepare(sql, params);
