@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import initSqlJs from 'sql.js';
 import { StoreError, type SqlDb } from '../../../src/core/store';
 import { migrations } from '../../../src/core/store/migrations';
 import type { Migration } from '../../../src/core/store/migrations';
@@ -57,6 +58,26 @@ describe('store: commit journal', function () {
     assert.ok(sizeOf(journalOf(file)) < 4096 + 1024, 'the journal restarted after each checkpoint');
     assertSameDump(await dumpOnDisk(file), store.read(dump));
     await store.close();
+  });
+
+  it('leaves room in the base at a checkpoint for the rows the journal adds, in a file any SQLite reads whole', async () => {
+    const file = tempDbFile();
+    const store = await openAt(file);
+    await store.write((db) => {
+      for (let i = 0; i < 2000; i++) insertSession(`seed-${i}`, 'x'.repeat(200))(db);
+    });
+    const live = store.read(dump);
+    await store.close();
+    const SQL = await initSqlJs();
+    const plain = new SQL.Database(fs.readFileSync(file));
+    try {
+      const [pages, free, check] = ['page_count', 'freelist_count', 'integrity_check'].map((p) => plain.exec(`PRAGMA ${p}`)[0].values[0][0]);
+      assert.ok(Number(free) >= Math.floor((Number(pages) - Number(free)) / 16), `${free} free pages of ${pages}`);
+      assert.strictEqual(check, 'ok');
+    } finally {
+      plain.close();
+    }
+    assertSameDump(await dumpOnDisk(file), live, 'the checkpointed base holds the same rows');
   });
 
   it('writes a schema change made in a write as a whole image', async () => {
