@@ -158,10 +158,10 @@ export function applyRecord(db: SqlJsDb, record: JournalRecord): void {
 function upsert(db: SqlJsDb, table: string, columns: readonly string[], row: JournalRecord['tables'][string]['upserts'][number]): void {
   const name = quoteName(table);
   const rowid = row[0];
-  const list = columns.map(quoteName).join(', ');
-  const current = db.values(`SELECT ${list} FROM ${name} WHERE rowid = ?`, [rowid]);
+  const sql = statementsFor(table, columns);
+  const current = db.values(sql.select, [rowid]);
   if (!current) {
-    db.run(`INSERT OR REPLACE INTO ${name} (rowid, ${list}) VALUES (${columns.map(() => '?').join(', ')}, ?)`, row as SqlParam[]);
+    db.run(sql.insert, row as SqlParam[]);
     return;
   }
   const changed: number[] = [];
@@ -169,6 +169,24 @@ function upsert(db: SqlJsDb, table: string, columns: readonly string[], row: Jou
   if (!changed.length) return;
   const set = changed.map((i) => `${quoteName(columns[i])} = ?`).join(', ');
   db.run(`UPDATE OR REPLACE ${name} SET ${set} WHERE rowid = ?`, [...changed.map((i) => row[i + 1] as SqlParam), rowid]);
+}
+
+const statements = new Map<string, { select: string; insert: string }>();
+
+/** The SQL for one table's after-images, built once per table and column list rather than per row. */
+function statementsFor(table: string, columns: readonly string[]): { select: string; insert: string } {
+  const key = `${table}\0${columns.join('\0')}`;
+  let sql = statements.get(key);
+  if (!sql) {
+    const name = quoteName(table);
+    const list = columns.map(quoteName).join(', ');
+    sql = {
+      select: `SELECT ${list} FROM ${name} WHERE rowid = ?`,
+      insert: `INSERT OR REPLACE INTO ${name} (rowid, ${list}) VALUES (${columns.map(() => '?').join(', ')}, ?)`,
+    };
+    statements.set(key, sql);
+  }
+  return sql;
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
