@@ -171,10 +171,20 @@ function upsert(db: SqlJsDb, table: string, columns: readonly string[], row: Jou
   db.run(`UPDATE OR REPLACE ${name} SET ${set} WHERE rowid = ?`, [...changed.map((i) => row[i + 1] as SqlParam), rowid]);
 }
 
-const statements = new Map<string, { select: string; insert: string }>();
+interface RowStatements {
+  select: string;
+  insert: string;
+}
+const statements = new Map<string, RowStatements>();
+let last: { table: string; columns: readonly string[]; sql: RowStatements } | undefined;
 
-/** The SQL for one table's after-images, built once per table and column list rather than per row. */
-function statementsFor(table: string, columns: readonly string[]): { select: string; insert: string } {
+/**
+ * The SQL for one table's after-images, built once per table and column list rather than per row.
+ * Consecutive records nearly always name the same columns: comparing them with the last list costs
+ * less than building the key to look them up.
+ */
+function statementsFor(table: string, columns: readonly string[]): RowStatements {
+  if (last && last.table === table && sameColumns(last.columns, columns)) return last.sql;
   const key = `${table}\0${columns.join('\0')}`;
   let sql = statements.get(key);
   if (!sql) {
@@ -186,7 +196,15 @@ function statementsFor(table: string, columns: readonly string[]): { select: str
     };
     statements.set(key, sql);
   }
+  last = { table, columns, sql };
   return sql;
+}
+
+function sameColumns(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
