@@ -150,8 +150,9 @@ export function applyRecord(db: SqlJsDb, record: JournalRecord): void {
 /**
  * Makes the row at `rowid` equal to its after-image. A row that exists is updated in the columns that
  * differ only: rewriting the whole row (INSERT OR REPLACE) deletes and reinserts it in every index of
- * the table, which made replaying a journal at its bound cost seconds at 100k sessions; a row already
- * equal (a record applied twice) is left alone. OR REPLACE in both statements removes a row the commit
+ * the table, most of the SQL work of replaying a journal at its bound; a row already equal (a record
+ * applied twice) is left alone. Equality is JavaScript's: an integer and a real of the same value in a
+ * column without type affinity count as equal (every column of the schema has a type). OR REPLACE in both statements removes a row the commit
  * displaced through a unique key, which the update hook never reports; an update of the differing
  * columns displaces exactly the rows the whole after-image would.
  */

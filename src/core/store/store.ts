@@ -15,10 +15,10 @@ import type { StoragePort } from './storagePort';
 
 /**
  * The journal's size bound, from `npm run bench` (group store): a one-row record is ~540 bytes, so 1 MiB
- * holds ~1,950 commits; at 100k sessions (a 23.6 MB image) that amortises the checkpoint to ~12.6 KB
- * written per change, under the 16 KB target, where 512 KiB would give ~25 KB. The price is replay at
- * open after a crash: ~1,950 records on top of loading the base (measured, not yet within the 150 ms
- * activation target on a loaded machine).
+ * holds ~1,950 commits; at 100k sessions (a 23.6 MB image plus the room a checkpoint leaves, see
+ * `keepRoom`) that amortises the checkpoint to ~13.5 KB written per change, under the 16 KB target,
+ * where 512 KiB would give ~26 KB. The price is replay at open after a crash: ~1,950 records on top of
+ * loading the base, ~150-350 ms in a fresh process on the shared test machine (see the bench).
  */
 export const DEFAULT_JOURNAL_LIMIT_BYTES = 1 << 20;
 
