@@ -81,7 +81,11 @@ describe('team connection in a real VS Code host', function () {
       const tokens = JSON.parse([...secrets.values.values()][0]) as { authToken: string; refreshToken: string };
       assert.ok(tokens.authToken.length > 20 && tokens.refreshToken.length > 20);
 
-      const dbBytes = fs.readFileSync(api.dbPath).toString('latin1');
+      // The base and the journal beside it: a save sits in the journal until the next checkpoint.
+      const dbBytes = [api.dbPath, `${api.dbPath}.journal`]
+        .filter((f) => fs.existsSync(f))
+        .map((f) => fs.readFileSync(f).toString('latin1'))
+        .join('');
       const logFiles = filesUnder(path.dirname(api.logPath)).filter((f) => f.endsWith('.log'));
       const logText = logFiles.map((f) => fs.readFileSync(f, 'latin1')).join('\n');
       assert.match(logText, /Connected to 127\.0\.0\.1/, `the FocusFlow log was not among ${logFiles.length} log files`);

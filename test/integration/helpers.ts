@@ -5,6 +5,11 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import initSqlJs, { type SqlJsStatic, type SqlValue } from 'sql.js';
 import type { FocusFlowApi } from '../../src/extension';
+import { silentLogger } from '../../src/core/logger';
+import { DEFAULT_JOURNAL_LIMIT_BYTES } from '../../src/core/store';
+import { JournaledImage } from '../../src/core/store/journaledImage';
+import { createNodeStorage } from '../../src/core/store/nodeStorage';
+import { SqlJsDb } from '../../src/core/store/sqlDb';
 
 export const EXTENSION_ID = 'focusflow.focusflow';
 
@@ -37,12 +42,17 @@ function loadSqlJs(): Promise<SqlJsStatic> {
 }
 
 /**
- * Opens the file as it is on disk now with a sql.js of the tests' own (not the extension's instance),
- * so a test sees only what the extension really persisted.
+ * Opens the database as it is on disk now (the base with its journal replayed, as the store's own
+ * loading path reads it, without taking the lock or changing a file) with a sql.js of the tests' own
+ * (not the extension's instance), so a test sees only what the extension really persisted.
  */
 export async function readDb<T>(file: string, read: (db: DbSnapshot) => T): Promise<T> {
   const SQL = await loadSqlJs();
-  const db = new SQL.Database(fs.readFileSync(file));
+  const storage = createNodeStorage(path.dirname(file), { lockName: `${path.basename(file)}.lock` });
+  const image = new JournaledImage(SQL, storage, path.basename(file), silentLogger, DEFAULT_JOURNAL_LIMIT_BYTES, new SqlJsDb(new SQL.Database()));
+  const { loaded } = await image.loadFromDisk();
+  image.db.close();
+  const db = loaded.db.raw;
   try {
     const all = <R>(sql: string, params: SqlValue[] = []): R[] => {
       const stmt = db.prepare(sql, params);
@@ -56,7 +66,7 @@ export async function readDb<T>(file: string, read: (db: DbSnapshot) => T): Prom
     };
     return read({ all, get: <R>(sql: string, params?: SqlValue[]) => all<R>(sql, params)[0] });
   } finally {
-    db.close();
+    loaded.db.close();
   }
 }
 
