@@ -4,9 +4,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import initSqlJs, { type SqlJsStatic, type SqlValue } from 'sql.js';
-import { createNodeStorage } from '../../src/core/store/nodeStorage';
-import { loadState } from '../../src/core/store/replay';
 import type { FocusFlowApi } from '../../src/extension';
+import { silentLogger } from '../../src/core/logger';
+import { DEFAULT_JOURNAL_LIMIT_BYTES } from '../../src/core/store';
+import { JournaledImage } from '../../src/core/store/journaledImage';
+import { createNodeStorage } from '../../src/core/store/nodeStorage';
+import { SqlJsDb } from '../../src/core/store/sqlDb';
 
 export const EXTENSION_ID = 'focusflow.focusflow';
 
@@ -39,16 +42,16 @@ function loadSqlJs(): Promise<SqlJsStatic> {
 }
 
 /**
- * Opens the database as it is on disk now, the base file with its journal replayed (what a window that
- * opens it next would see), with a sql.js of the tests' own (not the extension's instance), so a test
- * sees only what the extension really persisted. It reads and never writes: no lock, no checkpoint.
+ * Opens the database as it is on disk now (the base with its journal replayed, as the store's own
+ * loading path reads it, without taking the lock or changing a file) with a sql.js of the tests' own
+ * (not the extension's instance), so a test sees only what the extension really persisted.
  */
 export async function readDb<T>(file: string, read: (db: DbSnapshot) => T): Promise<T> {
   const SQL = await loadSqlJs();
-  const name = path.basename(file);
-  const storage = createNodeStorage(path.dirname(file), { lockName: `${name}.lock` });
-  const base = (await storage.list(name)).find((f) => f.name === name);
-  const loaded = loadState(SQL, await storage.read(name), base?.version, await storage.read(`${name}.journal`));
+  const storage = createNodeStorage(path.dirname(file), { lockName: `${path.basename(file)}.lock` });
+  const image = new JournaledImage(SQL, storage, path.basename(file), silentLogger, DEFAULT_JOURNAL_LIMIT_BYTES, new SqlJsDb(new SQL.Database()));
+  const { loaded } = await image.loadFromDisk();
+  image.db.close();
   const db = loaded.db.raw;
   try {
     const all = <R>(sql: string, params: SqlValue[] = []): R[] => {
@@ -63,7 +66,7 @@ export async function readDb<T>(file: string, read: (db: DbSnapshot) => T): Prom
     };
     return read({ all, get: <R>(sql: string, params?: SqlValue[]) => all<R>(sql, params)[0] });
   } finally {
-    db.close();
+    loaded.db.close();
   }
 }
 

@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import { uuidv7 } from '../ids';
 import type { Captured } from './capture';
 import { writeGeneration, type Generation } from './generation';
+import { keepRoom } from './room';
 import { decodeRecords, encodeRecord, type DecodedJournal } from './journalRecord';
 import { applyInOrder, describeTail, loadState, type Loaded, type RecordState } from './replay';
 import type { SqlJsDb } from './sqlDb';
@@ -186,6 +187,7 @@ export class JournaledImage {
   async checkpoint(): Promise<void> {
     const next: Generation = { id: uuidv7(), previous: this.generation?.id, previousSeq: this.nextSeq - 1 };
     writeGeneration(this.db, next);
+    keepRoom(this.db);
     const bytes = this.db.raw.export();
     try {
       await this.storage.replace(this.baseName, bytes);

@@ -59,38 +59,66 @@ export function loadState(sql: SqlJsStatic, baseBytes: Uint8Array | undefined, b
   }
 }
 
-/** Applies records in order while they follow on; stops at the first that does not (and says why). */
+/**
+ * Applies records in order while they follow on; stops at the first that does not (and says why). The
+ * records go in together; only when one fails are they applied again one by one, each in a savepoint,
+ * to keep every record before the one that does not fit.
+ */
 export function applyInOrder(db: SqlJsDb, decoded: DecodedJournal, state: RecordState): number {
+  const following: DecodedJournal['records'] = [];
+  let expected = state.nextSeq;
+  for (const entry of decoded.records) {
+    const { record } = entry;
+    if (record.generation !== state.generation?.id || record.base !== state.base || record.seq !== expected) {
+      state.stopped = `a record out of sequence (${record.seq}, expected ${expected})`;
+      break;
+    }
+    following.push(entry);
+    expected++;
+  }
+  if (!following.length) return 0;
   let applied = 0;
-  if (!decoded.records.length) return 0;
   db.exec('BEGIN');
   try {
     withoutTriggers(db, () => {
-      for (const { record, end } of decoded.records) {
-        if (record.generation !== state.generation?.id || record.base !== state.base || record.seq !== state.nextSeq) {
-          state.stopped = `a record out of sequence (${record.seq}, expected ${state.nextSeq})`;
-          break;
-        }
-        // Prepared once (the statement cache), these cost far less than parsing SAVEPOINT text per record.
-        db.run('SAVEPOINT replay');
-        try {
-          applyRecord(db, record);
-          db.run('RELEASE replay');
-        } catch (err) {
-          db.run('ROLLBACK TO replay');
-          db.run('RELEASE replay');
-          state.stopped = `a record that does not fit the database (${(err as Error).message})`;
-          break;
-        }
-        state.offset = end;
-        state.nextSeq++;
-        applied++;
+      // One savepoint for the run, not one per record: SQLite copies each page a savepoint's records
+      // touch into its sub-journal, so a savepoint per record copies the same pages over and over.
+      db.run('SAVEPOINT replay_batch');
+      try {
+        for (const { record } of following) applyRecord(db, record);
+        db.run('RELEASE replay_batch');
+        applied = following.length;
+      } catch {
+        db.run('ROLLBACK TO replay_batch');
+        db.run('RELEASE replay_batch');
+        applied = applyOneByOne(db, following, state);
       }
     });
     db.exec('COMMIT');
   } catch (err) {
     db.exec('ROLLBACK');
     throw err;
+  }
+  if (applied) state.offset = following[applied - 1].end;
+  state.nextSeq += applied;
+  return applied;
+}
+
+/** The slow path: each record in a savepoint, stopping at the first that does not fit the database. */
+function applyOneByOne(db: SqlJsDb, records: DecodedJournal['records'], state: RecordState): number {
+  let applied = 0;
+  for (const { record } of records) {
+    db.run('SAVEPOINT replay');
+    try {
+      applyRecord(db, record);
+      db.run('RELEASE replay');
+    } catch (err) {
+      db.run('ROLLBACK TO replay');
+      db.run('RELEASE replay');
+      state.stopped = `a record that does not fit the database (${(err as Error).message})`;
+      break;
+    }
+    applied++;
   }
   return applied;
 }
@@ -107,19 +135,84 @@ export function describeTail(decoded: DecodedJournal): string {
  * Applying a record twice gives the same rows as once (every change is a whole after-image or a
  * deletion by rowid).
  */
-export function applyRecord(db: SqlDb, record: JournalRecord): void {
+export function applyRecord(db: SqlJsDb, record: JournalRecord): void {
   for (const [table, changes] of Object.entries(record.tables)) {
     const name = quoteName(table);
     for (const rowid of changes.deletes) db.run(`DELETE FROM ${name} WHERE rowid = ?`, [rowid]);
-    if (!changes.upserts.length) continue;
-    // OR REPLACE also removes a row the commit displaced through a unique key, which the hook never reports.
-    const insert = `INSERT OR REPLACE INTO ${name} (rowid, ${changes.columns.map(quoteName).join(', ')}) VALUES (${changes.columns.map(() => '?').join(', ')}, ?)`;
-    for (const row of changes.upserts) db.run(insert, row as SqlParam[]);
+    for (const row of changes.upserts) upsert(db, table, changes.columns, row);
   }
   if (record.sequences) {
     db.run('DELETE FROM sqlite_sequence');
     for (const [name, seq] of record.sequences) db.run('INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)', [name, seq]);
   }
+}
+
+/**
+ * Makes the row at `rowid` equal to its after-image. A row that exists is updated in the columns that
+ * differ only: rewriting the whole row (INSERT OR REPLACE) deletes and reinserts it in every index of
+ * the table, most of the SQL work of replaying a journal at its bound; a row already equal (a record
+ * applied twice) is left alone. Equality is JavaScript's: an integer and a real of the same value in a
+ * column without type affinity count as equal (every column of the schema has a type). OR REPLACE in both statements removes a row the commit
+ * displaced through a unique key, which the update hook never reports; an update of the differing
+ * columns displaces exactly the rows the whole after-image would.
+ */
+function upsert(db: SqlJsDb, table: string, columns: readonly string[], row: JournalRecord['tables'][string]['upserts'][number]): void {
+  const name = quoteName(table);
+  const rowid = row[0];
+  const sql = statementsFor(table, columns);
+  const current = db.values(sql.select, [rowid]);
+  if (!current) {
+    db.run(sql.insert, row as SqlParam[]);
+    return;
+  }
+  const changed: number[] = [];
+  for (let i = 0; i < columns.length; i++) if (!sameValue(current[i], row[i + 1])) changed.push(i);
+  if (!changed.length) return;
+  const set = changed.map((i) => `${quoteName(columns[i])} = ?`).join(', ');
+  db.run(`UPDATE OR REPLACE ${name} SET ${set} WHERE rowid = ?`, [...changed.map((i) => row[i + 1] as SqlParam), rowid]);
+}
+
+interface RowStatements {
+  select: string;
+  insert: string;
+}
+const statements = new Map<string, RowStatements>();
+let last: { table: string; columns: readonly string[]; sql: RowStatements } | undefined;
+
+/**
+ * The SQL for one table's after-images, built once per table and column list rather than per row.
+ * Consecutive records nearly always name the same columns: comparing them with the last list costs
+ * less than building the key to look them up.
+ */
+function statementsFor(table: string, columns: readonly string[]): RowStatements {
+  if (last && last.table === table && sameColumns(last.columns, columns)) return last.sql;
+  const key = `${table}\0${columns.join('\0')}`;
+  let sql = statements.get(key);
+  if (!sql) {
+    const name = quoteName(table);
+    const list = columns.map(quoteName).join(', ');
+    sql = {
+      select: `SELECT ${list} FROM ${name} WHERE rowid = ?`,
+      insert: `INSERT OR REPLACE INTO ${name} (rowid, ${list}) VALUES (${columns.map(() => '?').join(', ')}, ?)`,
+    };
+    statements.set(key, sql);
+  }
+  last = { table, columns, sql };
+  return sql;
+}
+
+function sameColumns(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Runs `fn` with the schema's triggers dropped, and puts them back; the caller holds a transaction. */

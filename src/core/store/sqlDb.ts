@@ -47,6 +47,17 @@ export class SqlJsDb implements SqlDb {
     }
   }
 
+  /** The first row's values in column order, without naming them (replay compares thousands of rows). */
+  values(sql: string, params?: SqlParams): SqlParam[] | undefined {
+    const stmt = this.prepare(sql);
+    try {
+      if (params) stmt.bind(params as BindParams);
+      return stmt.step() ? (stmt.get() as SqlParam[]) : undefined;
+    } finally {
+      stmt.reset();
+    }
+  }
+
   all<T>(sql: string, params?: SqlParams): T[] {
     const stmt = this.prepare(sql);
     const rows: T[] = [];

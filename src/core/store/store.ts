@@ -14,9 +14,11 @@ import { SqlJsDb, type SqlDb } from './sqlDb';
 import type { StoragePort } from './storagePort';
 
 /**
- * The journal's size bound. At 100k sessions (an 11.5 MB image) a checkpoint costs ~60 ms and writes the
- * image; a one-row record is ~400 bytes. 1 MiB of journal replays in ~20 ms at open and amortises the
- * checkpoint to ~5 KB written per change (see `npm run bench`, group store).
+ * The journal's size bound, from `npm run bench` (group store): a one-row record is ~540 bytes, so 1 MiB
+ * holds ~1,950 commits; at 100k sessions (a 23.6 MB image plus the room a checkpoint leaves, see
+ * `keepRoom`) that amortises the checkpoint to ~13.5 KB written per change, under the 16 KB target,
+ * where 512 KiB would give ~26 KB. The price is replay at open after a crash: ~1,950 records on top of
+ * loading the base, ~150-350 ms in a fresh process on the shared test machine (see the bench).
  */
 export const DEFAULT_JOURNAL_LIMIT_BYTES = 1 << 20;
 

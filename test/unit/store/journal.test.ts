@@ -1,9 +1,14 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import initSqlJs from 'sql.js';
 import { StoreError, type SqlDb } from '../../../src/core/store';
 import { migrations } from '../../../src/core/store/migrations';
 import type { Migration } from '../../../src/core/store/migrations';
+import { decodeRecords, encodeRecord } from '../../../src/core/store/journalRecord';
+import { createNodeStorage } from '../../../src/core/store/nodeStorage';
+import { applyInOrder, loadState, type RecordState } from '../../../src/core/store/replay';
+import { loadSqlJs } from '../../../src/core/store/sqlite';
 import { tempDbFile } from '../../support/bundleScript';
 import { assertSameDump, dump, dumpOnDisk, insertSession, journalOf, openAt, plainSessionIds, recordingLogger, sizeOf } from './journalHelpers';
 
@@ -53,6 +58,26 @@ describe('store: commit journal', function () {
     assert.ok(sizeOf(journalOf(file)) < 4096 + 1024, 'the journal restarted after each checkpoint');
     assertSameDump(await dumpOnDisk(file), store.read(dump));
     await store.close();
+  });
+
+  it('leaves room in the base at a checkpoint for the rows the journal adds, in a file any SQLite reads whole', async () => {
+    const file = tempDbFile();
+    const store = await openAt(file);
+    await store.write((db) => {
+      for (let i = 0; i < 2000; i++) insertSession(`seed-${i}`, 'x'.repeat(200))(db);
+    });
+    const live = store.read(dump);
+    await store.close();
+    const SQL = await initSqlJs();
+    const plain = new SQL.Database(fs.readFileSync(file));
+    try {
+      const [pages, free, check] = ['page_count', 'freelist_count', 'integrity_check'].map((p) => plain.exec(`PRAGMA ${p}`)[0].values[0][0]);
+      assert.ok(Number(free) >= Math.floor((Number(pages) - Number(free)) / 16), `${free} free pages of ${pages}`);
+      assert.strictEqual(check, 'ok');
+    } finally {
+      plain.close();
+    }
+    assertSameDump(await dumpOnDisk(file), live, 'the checkpointed base holds the same rows');
   });
 
   it('writes a schema change made in a write as a whole image', async () => {
@@ -191,6 +216,70 @@ describe('store: commit journal', function () {
     await reopened.close();
     await store.close();
   });
+
+  it('stops at a record that does not fit the database, keeps the ones before it, and applies none after it', async () => {
+    const file = tempDbFile();
+    const store = await openAt(file);
+    await store.write(insertSession('a'));
+    const first = sizeOf(journalOf(file));
+    await store.write(insertSession('b'));
+    const second = sizeOf(journalOf(file));
+    await store.write(insertSession('c'));
+    // The second record, intact and in sequence, but naming a column the table does not have.
+    const bytes = fs.readFileSync(journalOf(file));
+    const [good] = decodeRecords(bytes.subarray(first, second)).records;
+    const misfit = encodeRecord({ ...good.record, tables: { sessions: { columns: ['no_such_column'], upserts: [[99, 'x']], deletes: [] } } });
+    fs.writeFileSync(journalOf(file), Buffer.concat([bytes.subarray(0, first), misfit, bytes.subarray(second)]));
+    const logger = recordingLogger();
+    const reopened = await openAt(file, { logger });
+    assert.deepStrictEqual(reopened.read(ids), ['a']);
+    assert.ok(logger.warnings.some((w) => /does not fit/.test(w)), `warnings: ${logger.warnings.join(' | ')}`);
+    await reopened.close();
+    await store.close();
+  });
+
+  it('replays a long journal that rewrites the same rows into the same database, and replaying it again changes nothing', async () => {
+    const file = tempDbFile();
+    const store = await openAt(file, { migrations: [...migrations, extra(next, 'CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT UNIQUE, n INTEGER)')] });
+    for (let i = 0; i < 120; i++) {
+      await store.write((db) => {
+        // OR REPLACE through the id gives the session a new rowid and drops the old row unreported.
+        db.run(
+          `INSERT OR REPLACE INTO sessions (id, kind, label, start_time, planned_duration_minutes, state, created_at, last_modified)
+           VALUES (?, 'focus', 'new', '2026-03-02T10:00:00.000Z', 25, 'completed', '', '')`,
+          [`s${i % 7}-${Math.floor(i / 40)}`],
+        );
+        db.run('UPDATE sessions SET label = ? WHERE id = ?', [`label ${i}`, `s${(i * 3) % 7}-0`]);
+        // Another group's row (never the one this group just inserted: see the pending test below).
+        if (i % 5 === 0) db.run('DELETE FROM sessions WHERE id = ?', [`s${(i + 1) % 7}-${Math.floor(i / 40) ^ 1}`]);
+        // A row displaced through the unique name, which the update hook never reports.
+        db.run('INSERT OR REPLACE INTO tags (name, n) VALUES (?, ?)', [`t${i % 3}`, i]);
+      });
+    }
+    const live = store.read(dump);
+    assertSameDump(await dumpOnDisk(file), live, 'base + journal reopen to the live database');
+    const sql = await loadSqlJs();
+    const baseBytes = fs.readFileSync(file);
+    const listing = await createNodeStorage(path.dirname(file), { lockName: 'unused.lock' }).list(path.basename(file));
+    const version = listing.find((f) => f.name === path.basename(file))!.version;
+    const journal = fs.readFileSync(journalOf(file));
+    const loaded = loadState(sql, baseBytes, version, journal);
+    try {
+      assert.strictEqual(loaded.offset, journal.length, 'every record applied');
+      const again: RecordState = { offset: 0, nextSeq: 1, generation: loaded.generation, base: version };
+      assert.strictEqual(applyInOrder(loaded.db, decodeRecords(journal), again), loaded.nextSeq - 1);
+      assertSameDump(dump(loaded.db), live, 'the journal replayed twice');
+    } finally {
+      loaded.db.close();
+    }
+    await store.close();
+  });
+
+  // Known gap in capture, found while testing replay: a group that displaces a row through a unique key
+  // (INSERT OR REPLACE) and then deletes the displacing row (or changes its key) leaves no trace of the
+  // displaced row in the record, so replay keeps it. Neither the update hook nor the change count sees
+  // REPLACE's deletions; a fix has to detect them another way.
+  it('PENDING (capture cannot see it yet): replays a group that displaces a row and then deletes the displacing one');
 
   it('recognises a journal the base already holds (a crash between checkpoint and journal removal)', async () => {
     const file = tempDbFile();
