@@ -25,7 +25,10 @@ interface Snapshot {
  * - `DELETE` without `WHERE` (the truncate optimisation): SQLite's own change count is higher than
  *   the number of rows the hook reported;
  * - rows displaced by `INSERT OR REPLACE` / `UPDATE OR REPLACE`: replay inserts the after-image with
- *   `OR REPLACE` too, so the same unique key displaces the same row on the base image;
+ *   `OR REPLACE` too, so the same unique key displaces the same row on the base image. That needs the
+ *   displacing row's after-image to still carry the key: when a group changes a row again after
+ *   inserting or updating it (deletes it, or changes its key), a displaced row would leave no trace, so
+ *   such a group is written as a whole image (rare: a burst that writes one row twice);
  * - `sqlite_sequence` (AUTOINCREMENT): when it changed, the record carries all of it (a row per table);
  * - rows changed by triggers fire the hook like any other; replay runs with the triggers set aside,
  *   so they are not applied twice;
@@ -34,6 +37,8 @@ interface Snapshot {
 export class ChangeCapture {
   private touched = new Map<string, Set<number>>();
   private hookCalls = 0;
+  /** Set when a row written in this group was written again (see the class comment). */
+  private rewritten: string | undefined;
   private start: Snapshot | undefined;
   private sequencesBefore: string | undefined;
 
@@ -42,14 +47,16 @@ export class ChangeCapture {
   begin(): void {
     this.touched = new Map();
     this.hookCalls = 0;
+    this.rewritten = undefined;
     this.start = snapshot(this.db);
     this.sequencesBefore = JSON.stringify(readSequences(this.db));
-    this.db.raw.updateHook((_op, database, table, rowid) => {
+    this.db.raw.updateHook((op, database, table, rowid) => {
       this.hookCalls++;
       // TEMP tables are not in the image; the callback must not touch the connection, so only note.
       if (database !== 'main') return;
       let rows = this.touched.get(table);
       if (!rows) this.touched.set(table, (rows = new Set()));
+      if (rows.has(rowid) && op !== 'insert') this.rewritten ??= table;
       rows.add(rowid);
     });
   }
@@ -67,6 +74,7 @@ export class ChangeCapture {
     if (end.totalChanges - start.totalChanges > this.hookCalls) {
       return { kind: 'image', reason: 'rows changed that the update hook did not report (DELETE without WHERE)' };
     }
+    if (this.rewritten) return { kind: 'image', reason: `a row of ${this.rewritten} was written twice in one group` };
     let rows = 0;
     for (const set of this.touched.values()) rows += set.size;
     if (rows > MAX_ROWS_PER_RECORD) return { kind: 'image', reason: `${rows} rows in one group` };

@@ -109,7 +109,12 @@ describe('store: property — base plus journal always reopen to the live databa
           await store.close();
         }
       }),
-      { numRuns: Number(process.env.FOCUSFLOW_PROPERTY_RUNS ?? 80) },
+      // a failure prints its seed and path; FOCUSFLOW_PROPERTY_SEED (and _PATH) replays exactly that case
+      {
+        numRuns: Number(process.env.FOCUSFLOW_PROPERTY_RUNS ?? 80),
+        ...(process.env.FOCUSFLOW_PROPERTY_SEED ? { seed: Number(process.env.FOCUSFLOW_PROPERTY_SEED) } : {}),
+        ...(process.env.FOCUSFLOW_PROPERTY_PATH ? { path: process.env.FOCUSFLOW_PROPERTY_PATH } : {}),
+      },
     );
   });
 });
