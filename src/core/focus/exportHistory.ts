@@ -1,5 +1,6 @@
 import { defaultTimeZone } from '../activity/days';
 import type { SqlDb } from '../store/sqlDb';
+import type { SessionRow } from './sessionRows';
 import { csvColumns, csvLine, exportFormats, LocalTimes, type ExportFormat, type ExportRow } from './exportFormat';
 
 export class ExportError extends Error {
@@ -38,19 +39,11 @@ export function parseExportFormat(value: unknown): ExportFormat {
   throw new ExportError('bad-format', `format must be "csv" or "json", not ${JSON.stringify(value)}.`);
 }
 
-interface SessionRow {
-  id: string;
-  kind: 'focus' | 'break';
-  break_type: 'short' | 'long' | null;
-  label: string | null;
-  state: string;
-  start_time: string;
-  end_time: string | null;
-  planned_duration_minutes: number;
-  actual_duration_seconds: number | null;
-  paused_seconds: number;
-  shared_with?: string | null;
-}
+/** The columns the export reads, with the teams a session was shared with when asked. */
+type ReadRow = Pick<
+  SessionRow,
+  'id' | 'kind' | 'break_type' | 'label' | 'state' | 'start_time' | 'end_time' | 'planned_duration_minutes' | 'actual_duration_seconds' | 'paused_seconds'
+> & { shared_with?: string | null };
 
 // Keyset pages in start order: each chunk is one index range, however far into the history.
 const pageSql = (withShared: boolean) => `
@@ -81,7 +74,7 @@ export async function exportHistory(read: <T>(fn: (db: SqlDb) => T) => T, sink: 
   let written = 0;
   let after = { start: '', id: '' };
   for (;;) {
-    const rows = read((db) => db.all<SessionRow>(pageSql(withShared), { ':start': after.start, ':id': after.id, ':limit': chunkRows }));
+    const rows = read((db) => db.all<ReadRow>(pageSql(withShared), { ':start': after.start, ':id': after.id, ':limit': chunkRows }));
     if (rows.length === 0) break;
     let text = '';
     for (const r of rows) {

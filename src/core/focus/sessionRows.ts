@@ -2,7 +2,7 @@ import type { SqlDb } from '../store';
 import type { BreakType, FocusSession, SessionKind, SessionState } from './session';
 
 /** The `sessions` table's columns, as sql.js returns them. */
-interface SessionRow {
+export interface SessionRow {
   id: string;
   kind: SessionKind;
   break_type: BreakType | null;
