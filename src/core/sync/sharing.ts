@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Disposable, Event } from '../events';
 import type { FocusChange } from '../focus/focusService';
+import type { SessionRow as SessionTableRow } from '../focus/sessionRows';
 import { bytesToUuid, stampUuidV7, toLocalId } from '../ids';
 import type { Logger } from '../logger';
 import { SharedSession, type SharedSessionRecord } from '../models';
@@ -42,17 +43,11 @@ export interface ShareableSession {
   shared: boolean;
 }
 
-interface SessionRow {
-  id: string;
-  kind: string;
-  label: string | null;
-  state: string;
-  start_time: string;
-  end_time: string | null;
-  planned_duration_minutes: number;
-  actual_duration_seconds: number | null;
-  completed: number;
-}
+/** The columns sharing reads of a local session. */
+type SessionRow = Pick<
+  SessionTableRow,
+  'id' | 'kind' | 'label' | 'state' | 'start_time' | 'end_time' | 'planned_duration_minutes' | 'actual_duration_seconds' | 'completed'
+>;
 
 /**
  * The id of "this session shared with this team by this user": always the same, so sharing twice,
