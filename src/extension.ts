@@ -34,6 +34,15 @@ export interface FocusFlowApi {
   dbPath: string;
   /** Where this extension host writes its logs (the FocusFlow channel among them). */
   logPath: string;
+  /** The same places as URIs: `file:` in the Node host, `vscode-remote:` or the browser's own in a web worker. */
+  storageUri: vscode.Uri;
+  dbUri: vscode.Uri;
+  logUri: vscode.Uri;
+  /**
+   * This module's own activate() and deactivate(), for tests that restart FocusFlow with a context of their
+   * own: in a web worker there is no require() to reach the module that VS Code loaded.
+   */
+  lifecycle: { activate(context: ActivationContext): Promise<FocusFlowApi>; deactivate(): Promise<void> };
   /** The status bar item's text, undefined while hidden: VS Code offers no API to read status bar items. */
   statusBarText(): string | undefined;
   /** The status bar item's tooltip (with the daily goal's progress), undefined while hidden. */
@@ -64,6 +73,7 @@ class Composition {
     const storagePath = context.globalStorageUri.fsPath;
     const dbPath = path.join(storagePath, 'focusflow.sqlite');
     const logPath = context.logUri.fsPath;
+    const uris = { storageUri: context.globalStorageUri, dbUri: vscode.Uri.joinPath(context.globalStorageUri, 'focusflow.sqlite'), logUri: context.logUri, lifecycle };
     if (!log) {
       log = createLogger();
       context.subscriptions.push(log.channel);
@@ -91,6 +101,7 @@ class Composition {
         storagePath,
         dbPath,
         logPath,
+        ...uris,
         statusBarText: () => undefined,
         statusBarTooltip: () => undefined,
         connectionStatus: () => 'unavailable',
@@ -160,6 +171,7 @@ class Composition {
       storagePath,
       dbPath,
       logPath,
+      ...uris,
       statusBarText: () => statusBar.visibleText(),
       statusBarTooltip: () => statusBar.visibleTooltip(),
       connectionStatus: () => connections.state.status,
@@ -213,6 +225,18 @@ const api: FocusFlowApi = {
   get logPath() {
     return requireLatest().logPath;
   },
+  get storageUri() {
+    return requireLatest().storageUri;
+  },
+  get dbUri() {
+    return requireLatest().dbUri;
+  },
+  get logUri() {
+    return requireLatest().logUri;
+  },
+  get lifecycle() {
+    return lifecycle;
+  },
   statusBarText: () => (current ? latest?.statusBarText() : undefined),
   statusBarTooltip: () => (current ? latest?.statusBarTooltip() : undefined),
   connectionStatus: () => (current ? (latest?.connectionStatus() ?? 'unavailable') : 'unavailable'),
@@ -242,3 +266,5 @@ export async function deactivate(): Promise<void> {
   current = undefined;
   await composition?.dispose();
 }
+
+const lifecycle = { activate, deactivate };
