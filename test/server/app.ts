@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from 'node:path';
 import { AuthApi, type AuthOptions } from './auth';
 import { ChangeCapture } from './changes';
+import { ANY_ORIGIN, applyCors, type CorsOrigins } from './cors';
 import { loadServerConfig, type ServerConfig } from './config';
 import { handleControl } from './control';
 import { keepStatisticsFresh, migrate, openDatabase, type Db } from './db';
@@ -23,6 +24,8 @@ export interface AppOptions extends Omit<AuthOptions, 'baseUrl'> {
   dataDir: string;
   depotDir: string;
   testControl: boolean;
+  /** `--cors-allowed-origins`; default `*` as on TrailBase. */
+  corsAllowedOrigins?: CorsOrigins;
 }
 
 export class App {
@@ -71,6 +74,9 @@ export class App {
   private async onRequest(raw: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(raw.url ?? '/', 'http://127.0.0.1');
     const method = raw.method ?? 'GET';
+    // TrailBase's CORS layer sits in front of every route (and of what faults stand for): an OPTIONS
+    // request never reaches a route, the statistics or a fault
+    if (applyCors(this.o.corsAllowedOrigins ?? ANY_ORIGIN, raw, res)) return;
     try {
       if (url.pathname.startsWith('/__test__/') && this.o.testControl) {
         const body = await readBody(raw, this.config.requestSizeLimitBytes);

@@ -1,5 +1,6 @@
 // `npm run dev-server -- [--port 4000] [--data DIR] [--auto-verify] [--demo] [--test-control]
-//   [--auth-token-ttl SEC] [--refresh-token-ttl SEC] [--mfa-token-ttl SEC] [fault flags]`: a TrailBase-compatible server
+//   [--auth-token-ttl SEC] [--refresh-token-ttl SEC] [--mfa-token-ttl SEC] [--cors-allowed-origins ORIGIN]…
+//   [fault flags]`: a TrailBase-compatible server
 // on 127.0.0.1 running the kit in trailbase/traildepot. Prints `listening on http://127.0.0.1:PORT`.
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,8 @@ const flag = (name: string): string | undefined => {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
 };
+/** Every value of a flag that may repeat, as clap collects a `Vec<String>` argument. */
+const flags = (name: string): string[] => argv.flatMap((a, i) => (a === name && i + 1 < argv.length ? [argv[i + 1]] : []));
 
 function main(): void {
   // The default lives outside the checkout, so running the server never dirties a clone.
@@ -24,6 +27,7 @@ function main(): void {
     dataDir,
     depotDir: resolve(flag('--depot') ?? join(__dirname, '..', '..', 'trailbase', 'traildepot')),
     testControl: has('--test-control'),
+    corsAllowedOrigins: has('--cors-allowed-origins') ? flags('--cors-allowed-origins') : ['*'],
     autoVerify: has('--auto-verify'),
     authTokenTtlSec: Number(flag('--auth-token-ttl') ?? 3600),
     refreshTokenTtlSec: Number(flag('--refresh-token-ttl') ?? 30 * 24 * 3600),
