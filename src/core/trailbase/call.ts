@@ -4,6 +4,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { ClientError } from './errors';
 import type { HttpMethod, HttpReply } from './http';
+import type { OriginProbe } from './originRefusal';
 import type { ReplyContext } from './replies';
 
 /** One request as the record and auth APIs describe it; see `Caller.call`. */
@@ -39,6 +40,8 @@ export interface StreamTarget {
   timeoutMs: number;
   logger: Logger;
   clock: Clock;
+  /** In a browser-like runtime: tells a CORS refusal from an unreachable server (originRefusal.ts). */
+  originProbe?: OriginProbe;
 }
 
 /** What the APIs in this folder need of a signed-in client. */

@@ -7,6 +7,7 @@ import { parseSignIn, type SignedIn } from './authReplies';
 import { SecondFactorRequiredError } from './errors';
 import { HttpTransport, MAX_REPLY_BYTES } from './http';
 import { loginMfaCall, normalizeTotpCode, type PendingSignIn } from './mfa';
+import { browserOrigin } from './originRefusal';
 import { RequestPipeline } from './pipeline';
 import { RecordApi, type RecordApiOptions } from './records';
 import { defaultRetryPolicy, type RetryPolicy } from './retry';
@@ -27,6 +28,12 @@ export interface TrailBaseClientOptions {
   maxReplyBytes?: number;
   /** Injected in tests; defaults to the global fetch. */
   fetch?: typeof fetch;
+  /**
+   * The origin a browser sends with this runtime's requests; defaults to the runtime's own (none under
+   * Node). With one, a request the browser withheld is probed to tell a CORS refusal from an unreachable
+   * server. Injected in tests.
+   */
+  pageOrigin?: string;
 }
 
 /**
@@ -58,14 +65,17 @@ export class TrailBaseClient {
     const timeoutMs = o.timeoutMs ?? 15_000;
     const timeout = typeof timeoutMs === 'function' ? timeoutMs : () => timeoutMs;
     const fetchImpl = o.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    const pageOrigin = 'pageOrigin' in o ? o.pageOrigin : browserOrigin();
+    const originProbe = pageOrigin === undefined ? undefined : { origin: pageOrigin, fetch: fetchImpl };
     this.pipeline = new RequestPipeline(this.serverUrl, {
-      http: new HttpTransport(this.serverUrl, timeout, fetchImpl, o.maxReplyBytes ?? MAX_REPLY_BYTES),
+      http: new HttpTransport(this.serverUrl, timeout, fetchImpl, o.maxReplyBytes ?? MAX_REPLY_BYTES, originProbe),
       session: () => this.session,
       retryPolicy: { ...defaultRetryPolicy, ...o.retry },
       logger: this.logger,
       clock: this.clock,
       fetch: fetchImpl,
       timeout,
+      originProbe,
     });
     this.session = new Session(o.tokenStore, this.clock, this.logger, (refreshToken, userId) => auth.exchangeRefreshToken(this.pipeline, refreshToken, userId));
     this.onAuthChange = this.session.onAuthChange;

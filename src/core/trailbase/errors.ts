@@ -38,8 +38,11 @@ abstract class TrailBaseErrorBase extends Error {
   }
 }
 
-export type NetworkErrorCode = 'unreachable' | 'timeout';
-/** The server could not be reached or did not answer in time. Retryable. */
+export type NetworkErrorCode =
+  | 'unreachable'
+  | 'timeout'
+  | 'origin-refused'; // in a browser: the server answered, but its CORS settings do not allow this page's origin
+/** The server could not be reached or did not answer in time (or, in a browser, withheld by CORS). Retryable. */
 export class NetworkError extends TrailBaseErrorBase {
   readonly kind = 'network' as const;
   constructor(

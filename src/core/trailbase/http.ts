@@ -1,5 +1,6 @@
 import { createFetch, type $Fetch } from 'ofetch';
 import { NetworkError, ServerError } from './errors';
+import { originRefusedError, refusedOrigin, type OriginProbe } from './originRefusal';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -46,6 +47,8 @@ export class HttpTransport {
     private readonly timeoutMs: () => number,
     fetchImpl?: typeof fetch,
     private readonly maxReplyBytes: number = MAX_REPLY_BYTES,
+    /** In a browser-like runtime only: tells a CORS refusal from an unreachable server. */
+    private readonly originProbe?: OriginProbe,
   ) {
     // A URL's path is never empty ("/" at least); a server behind a path prefix keeps it.
     this.prefix = `${baseUrl.origin}${baseUrl.pathname.replace(/\/+$/, '')}`;
@@ -87,6 +90,8 @@ export class HttpTransport {
           { cause: err },
         );
       }
+      const origin = await refusedOrigin(this.baseUrl, err, this.originProbe, timeoutMs);
+      if (origin !== undefined) throw originRefusedError(where, origin, err);
       throw new NetworkError(
         'unreachable',
         `Cannot reach the TrailBase server at ${where}. Check the address and your connection, then try again.`,

@@ -2,6 +2,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { Caller, CallSpec, StreamTarget } from './call';
 import type { HttpTransport } from './http';
+import type { OriginProbe } from './originRefusal';
 import { errorFromReply, isOk, type ReplyContext } from './replies';
 import { withRetry, type RetryPolicy } from './retry';
 import type { Session } from './session';
@@ -21,6 +22,7 @@ export class RequestPipeline implements Caller {
       clock: Clock;
       fetch: typeof fetch;
       timeout: () => number;
+      originProbe?: OriginProbe;
     },
   ) {}
 
@@ -59,6 +61,13 @@ export class RequestPipeline implements Caller {
   }
 
   streamTarget(path: string, query?: URLSearchParams): StreamTarget {
-    return { url: this.o.http.url(path, query), fetch: this.o.fetch, timeoutMs: this.o.timeout(), logger: this.o.logger, clock: this.o.clock };
+    return {
+      url: this.o.http.url(path, query),
+      fetch: this.o.fetch,
+      timeoutMs: this.o.timeout(),
+      logger: this.o.logger,
+      clock: this.o.clock,
+      ...(this.o.originProbe ? { originProbe: this.o.originProbe } : {}),
+    };
   }
 }

@@ -26,7 +26,9 @@ const RETRYABLE_STATUS = new Set([502, 503, 504]);
 
 /** Whether `err` is worth another attempt of an idempotent request. */
 export function isTransient(err: ClientError): boolean {
-  if (err.kind === 'network' || err.kind === 'rate-limited') return true;
+  // a CORS refusal is the server's setting: asking again in a second gets the same answer
+  if (err.kind === 'network') return err.code !== 'origin-refused';
+  if (err.kind === 'rate-limited') return true;
   return err.kind === 'server' && err.code === 'server-error' && err.status !== undefined && RETRYABLE_STATUS.has(err.status);
 }
 

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import { backoffDelay, type BackoffPolicy } from '../backoff';
 import type { Caller, StreamTarget } from './call';
 import { AuthError, isClientError, NetworkError, ServerError, type ClientError } from './errors';
+import { originRefusedError, refusedOrigin } from './originRefusal';
 import type { Where } from './filters';
 import { describeIssue, errorFromReply, type ReplyContext } from './replies';
 import { readUpTo } from './http';
@@ -145,6 +146,8 @@ async function connect(
       return { response, text, status: response.status, date: response.headers.get('date') };
     } catch (err) {
       if (stop.aborted) throw stop.reason;
+      const origin = timeout.signal.aborted ? undefined : await refusedOrigin(client.serverUrl, err, target.originProbe, target.timeoutMs);
+      if (origin !== undefined) throw originRefusedError(ctx.host, origin, err);
       const code = timeout.signal.aborted ? 'timeout' : 'unreachable';
       throw new NetworkError(code, `Cannot open the live connection to ${ctx.host}. FocusFlow keeps retrying.`, { cause: err });
     } finally {
