@@ -15,7 +15,11 @@ function preflight(server: TestServer, origin: string, path = '/api/records/v1/t
 }
 
 function corsHeaders(res: Response): Record<string, string> {
-  return Object.fromEntries([...res.headers].filter(([name]) => name.startsWith('access-control-') || name === 'vary'));
+  const found: Record<string, string> = {};
+  res.headers.forEach((value, name) => {
+    if (name.startsWith('access-control-') || name === 'vary') found[name] = value;
+  });
+  return found;
 }
 
 describe('CORS (local server as TrailBase v0.33)', function () {
