@@ -1,83 +1,36 @@
-// `npm run test:integration`: bundles test/integration into out/integration/index.js and runs it inside
-// a real VS Code extension host. Desktop VS Code (downloaded by @vscode/test-electron) comes first; where
-// it cannot be downloaded or shown, the headless code-server host from this folder runs the same bundle.
-// Exit status: the tests' own; non-zero with a reason when no host could run them (never a silent skip).
-// FOCUSFLOW_TEST_HOST=code-server|vscode picks a host and turns the fallback off.
+// `npm run test:integration`: runs test/integration inside real VS Code extension hosts, the same tests
+// in each: the Node extension host (desktop VS Code downloaded by @vscode/test-electron where it can be,
+// else code-server's) and the browser's web worker extension host (code-server, the extension moved
+// there by the user setting remote.extensionKind). Exit status: non-zero when either host fails or
+// could not run the tests (never a silent skip).
+// FOCUSFLOW_TEST_HOSTS=node|web narrows the hosts; FOCUSFLOW_TEST_HOST=code-server|vscode picks the Node
+// host's runner and turns the fallback off.
 const { spawn, spawnSync } = require('child_process');
-const esbuild = require('esbuild');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
 const { claimScratch } = require('../support/scratch');
+const { bundleTests } = require('./bundleTests');
+const { startLauncher } = require('./launcherProcess');
 
 // before anything makes a temp file: the host, Chromium and the tests all write inside this run's folder
 claimScratch();
 const root = path.resolve(__dirname, '../..');
-const testsDir = path.join(root, 'test/integration');
-const bundle = path.join(root, 'out/integration/index.js');
 const hostDir = path.join(root, '.vscode-test-host');
 const forcedHost = process.env.FOCUSFLOW_TEST_HOST;
+const EXTENSION_ID = 'focusflow.focusflow';
+/** Read by the tests through vscode.workspace.fs (test/integration/testConfig.ts), written back with the counts. */
+const CONFIG_FILE = '.focusflow-test.json';
+const RESULT_FILE = '.focusflow-test-result.json';
+const HOSTS = { node: 'Node extension host', web: 'web worker extension host' };
 
-/** What the tests read from process.env inside the extension host (see README.md here). */
-const testEnv = {
-  FOCUSFLOW_REPO_ROOT: root,
-  // for child processes: inside the host process.execPath is code-server's Node 24 or desktop Electron,
-  // and native modules (better-sqlite3 in the local server) are built for this Node only
-  FOCUSFLOW_NODE: process.execPath,
-  // npm run screenshots: where the demo walk-through asks the driver to save pictures of the window
-  ...(process.env.SCREENSHOT_DIR ? { SCREENSHOT_DIR: path.resolve(process.env.SCREENSHOT_DIR) } : {}),
-};
-
-function findTests(dir) {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return findTests(full);
-    return entry.name.endsWith('.test.ts') ? [full] : [];
-  });
-}
-
-/**
- * Gives each bundled source file its own __dirname and __filename, as it has when run unbundled (the
- * server harness finds main.ts beside itself), instead of the bundle's folder out/integration.
- */
-const sourcePaths = {
-  name: 'source-paths',
-  setup(build) {
-    build.onLoad({ filter: /\.ts$/ }, async (args) => {
-      if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
-      const text = await fs.promises.readFile(args.path, 'utf8');
-      if (!/\b__(dirname|filename)\b/.test(text)) return undefined;
-      const header = `const __dirname = ${JSON.stringify(path.dirname(args.path))}, __filename = ${JSON.stringify(args.path)};`;
-      return { contents: `${header}\n${text}`, loader: 'ts' };
-    });
-  },
-};
-
-async function buildTests() {
-  const tests = findTests(testsDir).sort();
-  if (tests.length === 0) throw new Error(`no *.test.ts under ${path.relative(root, testsDir)}`);
-  // index.ts comes first: it installs mocha's describe/it before the test files' top-level code runs
-  const imports = tests.map((t) => `import './${path.relative(testsDir, t).split(path.sep).join('/')}';`);
-  await esbuild.build({
-    stdin: {
-      contents: [`export { run } from './index';`, ...imports].join('\n'),
-      resolveDir: testsDir,
-      sourcefile: 'integration-entry.ts',
-      loader: 'ts',
-    },
-    bundle: true,
-    outfile: bundle,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    sourcemap: 'inline',
-    // resolved at run time from the repository's node_modules, as the extension host loads them
-    external: ['vscode', 'mocha', 'sql.js'],
-    plugins: [sourcePaths],
-    logLevel: 'warning',
-  });
-  return tests.length;
+function wantedHosts() {
+  const raw = process.env.FOCUSFLOW_TEST_HOSTS ?? 'node,web';
+  const hosts = raw.split(/[,|\s]+/).filter(Boolean);
+  const unknown = hosts.filter((h) => !(h in HOSTS));
+  if (hosts.length === 0 || unknown.length > 0) throw new Error(`FOCUSFLOW_TEST_HOSTS must name node and/or web, not ${raw}`);
+  return Object.keys(HOSTS).filter((h) => hosts.includes(h));
 }
 
 /** Resolves to the desktop VS Code executable, or to `{ unavailable: reason }`. */
@@ -106,15 +59,14 @@ async function desktopVsCode() {
   return { executable };
 }
 
-async function runInDesktopVsCode(executable, scratch) {
+async function runInDesktopVsCode(executable, bundle, workspace, scratch) {
   const { runTests } = require('@vscode/test-electron');
   try {
     return await runTests({
       vscodeExecutablePath: executable,
       extensionDevelopmentPath: root,
       extensionTestsPath: bundle,
-      extensionTestsEnv: testEnv,
-      launchArgs: [path.join(scratch, 'workspace'), '--disable-extensions', '--disable-workspace-trust',
+      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust',
         '--user-data-dir', path.join(scratch, 'ud'), '--extensions-dir', path.join(scratch, 'ext')],
     });
   } catch (err) {
@@ -129,12 +81,12 @@ function ensureCodeServer() {
 }
 
 /** Runs run-tests.sh in its own process group and kills that group afterwards, stragglers included. */
-function runInCodeServer(scratch) {
+function runInCodeServer(bundle, workspace, env) {
   return new Promise((resolve) => {
-    const child = spawn('bash', [path.join(__dirname, 'run-tests.sh'), root, bundle, path.join(scratch, 'workspace')], {
+    const child = spawn('bash', [path.join(__dirname, 'run-tests.sh'), root, bundle, workspace], {
       stdio: 'inherit',
       detached: true,
-      env: { ...process.env, ...testEnv, HOST_DIR: hostDir },
+      env: { ...process.env, ...env, HOST_DIR: hostDir },
     });
     const killGroup = (signal) => {
       try {
@@ -147,6 +99,7 @@ function runInCodeServer(scratch) {
     const onSignal = () => killGroup('SIGTERM');
     process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
     child.on('exit', (code, signal) => {
+      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
       killGroup('SIGKILL');
       resolve(code ?? 128 + os.constants.signals[signal]);
     });
@@ -158,6 +111,54 @@ const hostFailures = {
   124: 'the code-server host timed out (TEST_TIMEOUT_S)',
 };
 
+/** Runs the suite in one host; resolves to its closing line and whether it passed. */
+async function runHost(host, launcherUrl, scratch) {
+  const { bundle, count } = await bundleTests(host);
+  console.log(`integration: ${HOSTS[host]}: bundled index.ts and ${count} test file(s) into ${path.relative(root, bundle)}`);
+  // the workspace folder is an empty temp folder, so the host indexes and watches nothing of the repository
+  const workspace = path.join(scratch, host, 'workspace');
+  fs.mkdirSync(workspace, { recursive: true });
+  const config = {
+    launcherUrl,
+    expectedHost: host,
+    ...(process.env.FOCUSFLOW_TEST_GREP ? { grep: process.env.FOCUSFLOW_TEST_GREP } : {}),
+    ...(process.env.SCREENSHOT_DIR ? { screenshots: true } : {}),
+  };
+  fs.writeFileSync(path.join(workspace, CONFIG_FILE), JSON.stringify(config, null, 2));
+
+  const started = Date.now();
+  let code;
+  if (host === 'node') {
+    const desktop = forcedHost === 'code-server' ? { unavailable: 'FOCUSFLOW_TEST_HOST=code-server' } : await desktopVsCode();
+    if (desktop.executable) {
+      console.log(`integration: Node host = desktop VS Code (${desktop.executable})`);
+      code = await runInDesktopVsCode(desktop.executable, bundle, workspace, path.join(scratch, host));
+    } else {
+      if (forcedHost === 'vscode') throw new Error(`desktop VS Code was asked for but ${desktop.unavailable}`);
+      console.log(`integration: Node host = code-server (real VS Code extension host, headless), because ${desktop.unavailable}`);
+      ensureCodeServer();
+      code = await runInCodeServer(bundle, workspace, {});
+    }
+  } else {
+    console.log('integration: web worker host = code-server in headless Chromium, with remote.extensionKind set to web');
+    ensureCodeServer();
+    code = await runInCodeServer(bundle, workspace, { USER_SETTINGS_JSON: JSON.stringify({ 'remote.extensionKind': { [EXTENSION_ID]: ['web'] } }) });
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (hostFailures[code]) return { ok: false, line: `${HOSTS[host]}: NOT RUN: ${hostFailures[code]}` };
+  const result = readResult(path.join(workspace, RESULT_FILE));
+  const counts = result ? `${result.passes} passed, ${result.failures} failed, ${result.pending} skipped` : 'no counts (the tests did not finish)';
+  return { ok: code === 0 && !!result, line: `${HOSTS[host]}: ${counts}; exit ${code} after ${seconds} s` };
+}
+
+function readResult(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 async function main() {
   if (!fs.existsSync(path.join(root, 'dist/extension.js'))) {
     throw new Error('dist/extension.js is missing: run `npm run build` first');
@@ -165,32 +166,24 @@ async function main() {
   if (forcedHost && forcedHost !== 'vscode' && forcedHost !== 'code-server') {
     throw new Error(`FOCUSFLOW_TEST_HOST must be vscode or code-server, not ${forcedHost}`);
   }
-  const count = await buildTests();
-  console.log(`integration: bundled index.ts and ${count} test file(s) into ${path.relative(root, bundle)}`);
-
-  // the workspace folder is an empty temp folder, so the host indexes and watches nothing of the repository
+  const hosts = wantedHosts();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'focusflow-it-'));
-  fs.mkdirSync(path.join(scratch, 'workspace'));
+  const launcher = await startLauncher(process.env);
+  const closing = [];
   try {
-    const desktop = forcedHost === 'code-server'
-      ? { unavailable: 'FOCUSFLOW_TEST_HOST=code-server' }
-      : await desktopVsCode();
-    if (desktop.executable) {
-      console.log(`integration: host = desktop VS Code (${desktop.executable})`);
-      return await runInDesktopVsCode(desktop.executable, scratch);
+    for (const host of hosts) {
+      try {
+        closing.push(await runHost(host, launcher.url, scratch));
+      } catch (err) {
+        closing.push({ ok: false, line: `${HOSTS[host]}: NOT RUN: ${err.message}` });
+      }
     }
-    if (forcedHost === 'vscode') throw new Error(`desktop VS Code was asked for but ${desktop.unavailable}`);
-
-    console.log(`integration: host = code-server (real VS Code extension host, headless), because ${desktop.unavailable}`);
-    ensureCodeServer();
-    const started = Date.now();
-    const code = await runInCodeServer(scratch);
-    if (hostFailures[code]) throw new Error(hostFailures[code]);
-    console.log(`integration: host exited ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return code;
   } finally {
+    await launcher.stop();
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+  for (const { line } of closing) console.log(`integration: ${line}`);
+  return closing.every((c) => c.ok) ? 0 : 1;
 }
 
 main().then(

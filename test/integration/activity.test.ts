@@ -4,7 +4,8 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { TeamActivity } from '../../src/core/activity';
 import type { FocusFlowApi } from '../../src/extension';
-import { startTestServer, type TestServer } from '../server/harness';
+import type { TestServer } from '../server/harness';
+import { startTestServer } from './servers';
 import { activateExtension, waitFor } from './helpers';
 
 const PASSWORD = 'focusflow-activity-it-password';

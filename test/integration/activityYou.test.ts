@@ -3,13 +3,10 @@
 // Named to run right after activity.test.ts, while the open view is still served by the first activation:
 // later tests deactivate and re-activate the extension, after which the open view no longer says ready.
 import * as assert from 'assert';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import type { PersonalActivity } from '../../src/core/activity';
 import type { FocusFlowApi } from '../../src/extension';
-import { activateExtension, readDb, waitFor } from './helpers';
+import { activateExtension, exists, readDb, readText, scratchFolder, waitFor } from './helpers';
 import { parseCsv } from '../support/csv';
 
 const command = <T>(id: string, arg?: unknown) => vscode.commands.executeCommand<T | undefined>(id, arg);
@@ -31,7 +28,7 @@ describe('Your own focus in a real VS Code host (no server)', function () {
     ({ api } = await activateExtension());
     await command('focusflow.disconnectTeam', { force: true });
     // A session another test left running would refuse the start below.
-    if (await readDb(api.dbPath, (db) => db.get(`SELECT 1 FROM sessions WHERE state IN ('running', 'paused')`))) await command('focusflow.cancelFocus');
+    if (await readDb(api.dbUri, (db) => db.get(`SELECT 1 FROM sessions WHERE state IN ('running', 'paused')`))) await command('focusflow.cancelFocus');
   });
 
   after(async () => {
@@ -64,7 +61,7 @@ describe('Your own focus in a real VS Code host (no server)', function () {
     const tooltip = await waitFor('the goal line', () => (api.statusBarTooltip() ?? '').split('\n').find((l) => l.includes('daily goal')));
     const midnight = new Date();
     midnight.setHours(0, 0, 0, 0);
-    const minutes = await readDb(api.dbPath, (db) =>
+    const minutes = await readDb(api.dbUri, (db) =>
       Math.round(
         (db.get<{ s: number }>(
           `SELECT total(actual_duration_seconds) AS s FROM sessions WHERE kind = 'focus' AND state = 'completed' AND start_time >= ?`,
@@ -78,16 +75,17 @@ describe('Your own focus in a real VS Code host (no server)', function () {
   });
 
   it('exports a CSV whose rows match the database, and refuses an unknown format', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'focusflow-export-')), 'history.csv');
-    const rows = await command<number>('focusflow.exportHistory', { format: 'csv', uri: vscode.Uri.file(file) });
-    const expected = await readDb(api.dbPath, (db) =>
+    const folder = await scratchFolder('export');
+    const file = vscode.Uri.joinPath(folder, 'history.csv');
+    const rows = await command<number>('focusflow.exportHistory', { format: 'csv', uri: file });
+    const expected = await readDb(api.dbUri, (db) =>
       db.all<{ id: string; kind: string; label: string | null; state: string; focus: number | null }>(
         'SELECT id, kind, label, state, actual_duration_seconds AS focus FROM sessions ORDER BY start_time, id',
       ),
     );
     assert.ok(expected.length >= 1);
     assert.strictEqual(rows, expected.length, 'the command returns the number of rows written');
-    const table = parseCsv(fs.readFileSync(file, 'utf8'));
+    const table = parseCsv((await readText(file)) ?? assert.fail('no CSV file was written'));
     assert.deepStrictEqual(table[0].slice(0, 5), ['id', 'kind', 'break_type', 'label', 'state']);
     assert.deepStrictEqual(
       table.slice(1).map((r) => [r[0], r[1], r[3], r[4], r[8]]),
@@ -95,8 +93,9 @@ describe('Your own focus in a real VS Code host (no server)', function () {
     );
     assert.ok(table.slice(1).every((r) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/.test(r[5])), 'start times in ISO 8601 with an offset');
 
-    const refused = await command<number>('focusflow.exportHistory', { format: 'xlsx', uri: vscode.Uri.file(`${file}.xlsx`) });
+    const xlsx = vscode.Uri.joinPath(folder, 'history.csv.xlsx');
+    const refused = await command<number>('focusflow.exportHistory', { format: 'xlsx', uri: xlsx });
     assert.strictEqual(refused, undefined);
-    assert.strictEqual(fs.existsSync(`${file}.xlsx`), false, 'nothing written for a refused format');
+    assert.strictEqual(await exists(xlsx), false, 'nothing written for a refused format');
   });
 });

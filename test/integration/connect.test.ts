@@ -1,28 +1,23 @@
 // Connecting to a team server from the command palette's commands, in a real VS Code host, against the
 // local TrailBase-compatible server process on loopback.
 import * as assert from 'assert';
-import * as fs from 'fs';
-import { createRequire } from 'module';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ActivationContext, FocusFlowApi } from '../../src/extension';
 import type { ConnectResult } from '../../src/ui/team/connectCommands';
-import { startTestServer, type TestServer } from '../server/harness';
-import { activateExtension, MemorySecretStorage, readDb, waitFor } from './helpers';
+import type { TestServer } from '../server/harness';
+import { startTestServer } from './servers';
+import { activateExtension, filesUnder, logText, MemorySecretStorage, readDb, waitFor } from './helpers';
 
 const PASSWORD = 'focusflow-it-password';
 
-interface ExtensionModule {
-  activate(context: ActivationContext): Promise<FocusFlowApi>;
-  deactivate(): Promise<void>;
-}
+/** Bytes as Latin-1 text: every byte one character, so a token's ASCII is found wherever it lies. */
+const latin1 = new TextDecoder('latin1');
 
-function filesUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    return entry.isDirectory() ? filesUnder(full) : [full];
-  });
+/** The text of every file under `folder` whose name passes `keep`. */
+async function textOfFiles(folder: vscode.Uri, keep: (name: string) => boolean): Promise<{ names: string[]; text: string }> {
+  const files = (await filesUnder(folder)).filter((f) => keep(f.path.slice(f.path.lastIndexOf('/') + 1)));
+  const texts = await Promise.all(files.map(async (f) => latin1.decode(await vscode.workspace.fs.readFile(f))));
+  return { names: files.map((f) => f.path.slice(f.path.lastIndexOf('/') + 1)), text: texts.join('\n') };
 }
 
 describe('team connection in a real VS Code host', function () {
@@ -30,7 +25,7 @@ describe('team connection in a real VS Code host', function () {
   let server: TestServer;
   let extension: vscode.Extension<FocusFlowApi>;
   let realApi: FocusFlowApi;
-  let extensionModule: ExtensionModule;
+  let extensionModule: FocusFlowApi['lifecycle'];
   let userCount = 0;
 
   const newUser = async () => {
@@ -43,7 +38,7 @@ describe('team connection in a real VS Code host', function () {
   before(async () => {
     server = await startTestServer();
     ({ extension, api: realApi } = await activateExtension());
-    extensionModule = createRequire(__filename)(path.join(extension.extensionPath, 'dist', 'extension.js')) as ExtensionModule;
+    extensionModule = realApi.lifecycle;
   });
 
   after(async () => {
@@ -56,7 +51,7 @@ describe('team connection in a real VS Code host', function () {
     const result = await connect({ serverUrl: server.url, credentials: { email: user.email, password: PASSWORD } });
     assert.deepStrictEqual(result, { userId: user.id, email: user.email, serverUrl: server.url });
     assert.strictEqual(realApi.connectionStatus(), 'connected');
-    const row = await readDb(realApi.dbPath, (db) => db.get<Record<string, unknown>>('SELECT * FROM team_connection'));
+    const row = await readDb(realApi.dbUri, (db) => db.get<Record<string, unknown>>('SELECT * FROM team_connection'));
     assert.strictEqual(row?.server_url, server.url);
     assert.strictEqual(row?.user_id, user.id);
     assert.strictEqual(row?.api_key, null, 'api_key stays empty: the tokens live in SecretStorage');
@@ -64,14 +59,13 @@ describe('team connection in a real VS Code host', function () {
 
   it('stores the tokens only in SecretStorage: not in the database file, not in the log; restores them after a restart', async () => {
     const user = await newUser();
-    const storage = realApi.storagePath;
     const secrets = new MemorySecretStorage();
     const context: ActivationContext = {
       extensionUri: extension.extensionUri,
-      globalStorageUri: vscode.Uri.file(storage),
+      globalStorageUri: realApi.storageUri,
       subscriptions: [],
       secrets,
-      logUri: vscode.Uri.file(realApi.logPath),
+      logUri: realApi.logUri,
     };
     await extensionModule.deactivate();
     try {
@@ -81,18 +75,16 @@ describe('team connection in a real VS Code host', function () {
       const tokens = JSON.parse([...secrets.values.values()][0]) as { authToken: string; refreshToken: string };
       assert.ok(tokens.authToken.length > 20 && tokens.refreshToken.length > 20);
 
-      // the database is the base file and the journal beside it: neither may hold a token
-      const dbBytes = [api.dbPath, `${api.dbPath}.journal`]
-        .filter((f) => fs.existsSync(f))
-        .map((f) => fs.readFileSync(f).toString('latin1'))
-        .join('\n');
-      assert.ok(fs.existsSync(`${api.dbPath}.journal`), 'the connection was saved through the journal');
-      const logFiles = filesUnder(path.dirname(api.logPath)).filter((f) => f.endsWith('.log'));
-      const logText = logFiles.map((f) => fs.readFileSync(f, 'latin1')).join('\n');
-      assert.match(logText, /Connected to 127\.0\.0\.1/, `the FocusFlow log was not among ${logFiles.length} log files`);
+      // the database is the base file and the journal beside it: none of its files may hold a token
+      const dbName = api.dbUri.path.slice(api.dbUri.path.lastIndexOf('/') + 1);
+      const db = await textOfFiles(api.storageUri, (name) => name.startsWith(dbName));
+      assert.ok(db.names.some((name) => name !== dbName), `the connection was saved through the journal (files: ${db.names.join(', ')})`);
+      const dbBytes = db.text;
+      const logs = await logText(api);
+      assert.match(logs.text, /Connected to 127\.0\.0\.1/, `the FocusFlow log was not among ${logs.files} log files`);
       for (const [name, secret] of Object.entries(tokens)) {
         assert.ok(!dbBytes.includes(secret), `the ${name} is in the database files`);
-        assert.ok(!logText.includes(secret), `the ${name} is in a log file`);
+        assert.ok(!logs.text.includes(secret), `the ${name} is in a log file`);
       }
 
       // A restart: the extension goes down and comes back with the same secrets, and signs in with no
@@ -113,7 +105,7 @@ describe('team connection in a real VS Code host', function () {
       const disconnected = await vscode.commands.executeCommand<{ disconnected: boolean }>('focusflow.disconnectTeam', { force: true });
       assert.strictEqual(disconnected?.disconnected, true);
       assert.strictEqual(secrets.values.size, 0, 'disconnect clears the secrets');
-      assert.strictEqual(await readDb(api.dbPath, (db) => db.get('SELECT * FROM team_connection')), undefined);
+      assert.strictEqual(await readDb(api.dbUri, (db) => db.get('SELECT * FROM team_connection')), undefined);
     } finally {
       await extensionModule.deactivate();
       await extensionModule.activate({ ...context, secrets: new MemorySecretStorage() });

@@ -3,8 +3,6 @@
 // it by code and share a session, and watch it appear without pressing anything. With SCREENSHOT_DIR
 // set (npm run screenshots) it also pictures the window at both points.
 import * as assert from 'assert';
-import * as fs from 'fs';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import { z } from 'zod';
 import type { TeamActivity } from '../../src/core/activity';
@@ -14,7 +12,9 @@ import type { TeamSummary } from '../../src/core/team/teams';
 import { TrailBaseClient } from '../../src/core/trailbase';
 import type { FocusFlowApi } from '../../src/extension';
 import type { TeamViewItem } from '../../src/ui/team';
-import { startTestServer, type TestServer } from '../server/harness';
+import type { TestServer } from '../server/harness';
+import { requestScreenshot, startTestServer } from './servers';
+import { testConfig } from './testConfig';
 import { MemoryTokenStore } from '../support/memoryTokenStore';
 import { activateExtension, waitFor } from './helpers';
 
@@ -27,16 +27,11 @@ const command = <T>(id: string, arg?: unknown) => vscode.commands.executeCommand
  * view itself, and a picture without it would promise a chart and show an empty view.
  */
 async function screenshot(name: string): Promise<void> {
-  const dir = process.env.SCREENSHOT_DIR;
-  if (!dir) return;
+  if (!(await testConfig()).screenshots) return;
   await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
   // The probe reads the providers at once; the workbench repaints the views a moment later.
   await new Promise((resolve) => setTimeout(resolve, 1_500));
-  fs.writeFileSync(path.join(dir, `${name}.request`), JSON.stringify({ waitFor: '.charts svg' }));
-  const done = path.join(dir, `${name}.done`);
-  await waitFor(`the ${name} screenshot`, () => fs.existsSync(done), { timeoutMs: 30_000 });
-  const missing = fs.readFileSync(done, 'utf8');
-  fs.rmSync(done);
+  const missing = await requestScreenshot(name, '.charts svg');
   assert.strictEqual(missing, '', `${name}.png was taken without the Activity chart`);
 }
 

@@ -4,9 +4,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { FocusFlowApi } from '../../src/extension';
-import { silentLogger } from '../../src/core/logger';
-import { Store } from '../../src/core/store';
-import { activateExtension, answerQuickPick, readDb, waitFor } from './helpers';
+import { activateExtension, answerQuickPick, openAnotherStore, readDb, waitFor } from './helpers';
 
 interface SessionRow {
   id: string;
@@ -38,7 +36,7 @@ const run = <T = SessionResult | undefined>(command: string, ...args: unknown[])
   vscode.commands.executeCommand<T>(command, ...args) as Promise<T>;
 
 async function rows(): Promise<SessionRow[]> {
-  return readDb(api.dbPath, (db) => db.all<SessionRow>('SELECT * FROM sessions ORDER BY start_time'));
+  return readDb(api.dbUri, (db) => db.all<SessionRow>('SELECT * FROM sessions ORDER BY start_time'));
 }
 
 async function row(id: string): Promise<SessionRow | undefined> {
@@ -145,7 +143,7 @@ describe('focus timer in a real VS Code host', () => {
 
     const history = await run<{ today: { sessions: number; focusSeconds: number }; recent: { id: string }[] }>('focusflow.showHistory');
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    const completedToday = await readDb(api.dbPath, (db) =>
+    const completedToday = await readDb(api.dbUri, (db) =>
       db.get<{ n: number; secs: number }>(
         "SELECT COUNT(*) AS n, COALESCE(SUM(actual_duration_seconds), 0) AS secs FROM sessions WHERE kind = 'focus' AND state = 'completed' AND start_time >= ?",
         [new Date(new Date().setHours(0, 0, 0, 0)).toISOString()],
@@ -158,7 +156,7 @@ describe('focus timer in a real VS Code host', () => {
   it('completes a session another window started that fell due, at its due time', async function () {
     this.timeout(20_000);
     // A second Store on the same file is what another VS Code window is.
-    const { store } = await Store.open({ file: api.dbPath, logger: silentLogger });
+    const store = await openAnotherStore(api.dbUri);
     const id = `it-due-${Date.now()}`;
     const start = Date.now() - 26 * 60_000;
     const startIso = new Date(start).toISOString();

@@ -4,18 +4,10 @@
 // activation uses. That runs the real disposal and the real start-up against the real VS Code API; what
 // it cannot show is VS Code's own extension loader, which the smoke test covers.
 import * as assert from 'assert';
-import * as fs from 'fs';
-import { createRequire } from 'module';
-import * as os from 'os';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ActivationContext, FocusFlowApi } from '../../src/extension';
-import { activateExtension, changeDbWhileInactive, MemorySecretStorage, readDb, waitFor } from './helpers';
-
-interface ExtensionModule {
-  activate(context: ActivationContext): Promise<FocusFlowApi>;
-  deactivate(): Promise<void>;
-}
+import { activateExtension, changeDbWhileInactive, exists, MemorySecretStorage, readDb, readText, removeFolder, scratchFolder, skipInWebWorker, waitFor } from './helpers';
+import { host } from './host/node';
 
 interface SessionResult {
   id: string;
@@ -27,30 +19,30 @@ const run = (command: string, ...args: unknown[]) =>
 
 describe('focus extension lifecycle in a real VS Code host', () => {
   let extension: vscode.Extension<unknown>;
-  let realStorage: string;
+  let realStorage: vscode.Uri;
   let logUri: vscode.Uri;
   const secrets = new MemorySecretStorage();
-  let extensionModule: ExtensionModule;
-  const scratch: string[] = [];
+  let extensionModule: FocusFlowApi['lifecycle'];
+  const scratch: vscode.Uri[] = [];
 
-  const contextFor = (storagePath: string): ActivationContext => ({
+  const contextFor = (storage: vscode.Uri): ActivationContext => ({
     extensionUri: extension.extensionUri,
-    globalStorageUri: vscode.Uri.file(storagePath),
+    globalStorageUri: storage,
     subscriptions: [],
     secrets,
     logUri,
   });
 
-  const stateOnDisk = (dbPath: string, id: string) =>
-    readDb(dbPath, (db) => db.get<{ state: string }>('SELECT state FROM sessions WHERE id = ?', [id])?.state);
+  const stateOnDisk = (db: vscode.Uri, id: string) =>
+    readDb(db, (db) => db.get<{ state: string }>('SELECT state FROM sessions WHERE id = ?', [id])?.state);
 
   before(async () => {
     const activated = await activateExtension();
     extension = activated.extension;
-    realStorage = activated.api.storagePath;
-    logUri = vscode.Uri.file(activated.api.logPath);
-    // The module VS Code loaded: same file, so the same instance from Node's module cache.
-    extensionModule = createRequire(__filename)(path.join(extension.extensionPath, 'dist', 'extension.js')) as ExtensionModule;
+    realStorage = activated.api.storageUri;
+    logUri = activated.api.logUri;
+    // The module VS Code loaded, through its API: a web worker has no require() to reach it.
+    extensionModule = activated.api.lifecycle;
   });
 
   afterEach(async () => {
@@ -59,13 +51,13 @@ describe('focus extension lifecycle in a real VS Code host', () => {
     await extensionModule.activate(contextFor(realStorage));
   });
 
-  after(() => {
-    for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
+  after(async () => {
+    for (const dir of scratch) await removeFolder(dir);
   });
 
   it('keeps a running session across deactivate and activate', async () => {
     const api = await extensionModule.activate(contextFor(realStorage));
-    const leftOver = await readDb(api.dbPath, (db) => db.get("SELECT id FROM sessions WHERE state IN ('running', 'paused')"));
+    const leftOver = await readDb(api.dbUri, (db) => db.get("SELECT id FROM sessions WHERE state IN ('running', 'paused')"));
     if (leftOver) await run('focusflow.cancelFocus');
     const started = (await run('focusflow.startFocus', { minutes: 30, label: 'survives' })) ?? assert.fail('startFocus returned nothing');
 
@@ -75,18 +67,20 @@ describe('focus extension lifecycle in a real VS Code host', () => {
       /not found/,
       'deactivate() should have unregistered the commands',
     );
-    assert.strictEqual(await stateOnDisk(api.dbPath, started.id), 'running', 'the session is still running on disk');
+    assert.strictEqual(await stateOnDisk(api.dbUri, started.id), 'running', 'the session is still running on disk');
 
     const again = await extensionModule.activate(contextFor(realStorage));
     assert.match(again.statusBarText() ?? '', /^\$\(clock\) (30:00|29:5\d)$/, 'the countdown continues');
     const paused = await run('focusflow.pauseFocus');
     assert.strictEqual(paused?.id, started.id, 'the re-activated extension acts on the same session');
-    assert.strictEqual(await stateOnDisk(again.dbPath, started.id), 'paused');
+    assert.strictEqual(await stateOnDisk(again.dbUri, started.id), 'paused');
     await run('focusflow.cancelFocus');
   });
 
-  it('pauses a session left running while VS Code was closed at the idle limit after the last activity', async () => {
-    const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'focusflow-it-idle-'));
+  it('pauses a session left running while VS Code was closed at the idle limit after the last activity', async function () {
+    // The last activity is the beacon file's modification time, set here as an earlier run left it.
+    skipInWebWorker(this, "the idle beacon's time is a file's mtime, which vscode.workspace.fs cannot set");
+    const storage = await scratchFolder('idle');
     scratch.push(storage);
     const settings = vscode.workspace.getConfiguration('focusflow');
     await settings.update('focus.autoPauseIdleMinutes', 5, vscode.ConfigurationTarget.Global);
@@ -99,20 +93,20 @@ describe('focus extension lifecycle in a real VS Code host', () => {
       // As if the session had started 40 minutes ago and the user had quit VS Code 10 minutes into it.
       const minute = 60_000;
       const startedAt = Date.now() - 40 * minute;
-      await changeDbWhileInactive(first.dbPath, 'UPDATE sessions SET start_time = ?, created_at = ?, last_modified = ? WHERE id = ?', [
+      await changeDbWhileInactive(first.dbUri, 'UPDATE sessions SET start_time = ?, created_at = ?, last_modified = ? WHERE id = ?', [
         new Date(startedAt).toISOString(),
         new Date(startedAt).toISOString(),
         new Date(startedAt).toISOString(),
         started.id,
       ]);
       const lastActivity = startedAt + 10 * minute;
-      const beacon = path.join(storage, 'focusflow.activity');
-      fs.writeFileSync(beacon, '');
-      fs.utimesSync(beacon, lastActivity / 1000, lastActivity / 1000);
+      const beacon = vscode.Uri.joinPath(storage, 'focusflow.activity');
+      await vscode.workspace.fs.writeFile(beacon, new Uint8Array(0));
+      await host.setModifiedTime(beacon, lastActivity);
 
       const again = await extensionModule.activate(contextFor(storage));
       const pausedAt = await waitFor('the session to be paused for idleness', () =>
-        readDb(again.dbPath, (db) => db.get<{ paused_at: string | null }>('SELECT paused_at FROM sessions WHERE id = ?', [started.id])?.paused_at ?? undefined),
+        readDb(again.dbUri, (db) => db.get<{ paused_at: string | null }>('SELECT paused_at FROM sessions WHERE id = ?', [started.id])?.paused_at ?? undefined),
       );
       assert.strictEqual(Date.parse(pausedAt), lastActivity + 5 * minute, 'paused at the idle limit, not credited with the time VS Code was closed');
       await run('focusflow.cancelFocus');
@@ -122,33 +116,35 @@ describe('focus extension lifecycle in a real VS Code host', () => {
   });
 
   it('keeps answering commands, without throwing, when its storage folder cannot be created', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'focusflow-it-unwritable-'));
+    const dir = await scratchFolder('unwritable');
     scratch.push(dir);
-    const blocker = path.join(dir, 'not-a-folder');
-    fs.writeFileSync(blocker, 'a file where the storage folder should be');
+    const blocker = vscode.Uri.joinPath(dir, 'not-a-folder');
+    await vscode.workspace.fs.writeFile(blocker, new TextEncoder().encode('a file where the storage folder should be'));
 
     await extensionModule.deactivate();
-    const api = await extensionModule.activate(contextFor(path.join(blocker, 'globalStorage')));
+    const api = await extensionModule.activate(contextFor(vscode.Uri.joinPath(blocker, 'globalStorage')));
     assert.strictEqual(api.statusBarText(), undefined, 'no timer is shown without a database');
     for (const command of ['focusflow.startFocus', 'focusflow.pauseFocus', 'focusflow.showHistory']) {
       assert.strictEqual(await vscode.commands.executeCommand(command, { minutes: 25 }), undefined, `${command} must answer, not throw`);
     }
-    assert.strictEqual(fs.existsSync(api.dbPath), false);
+    assert.strictEqual(await exists(api.dbUri), false);
   });
 
   it('moves a corrupt database aside and keeps working on a fresh one', async () => {
-    const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'focusflow-it-corrupt-'));
+    const storage = await scratchFolder('corrupt');
     scratch.push(storage);
-    fs.writeFileSync(path.join(storage, 'focusflow.sqlite'), 'this is not a database');
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(storage, 'focusflow.sqlite'), new TextEncoder().encode('this is not a database'));
 
     await extensionModule.deactivate();
     const api = await extensionModule.activate(contextFor(storage));
-    const movedAside = fs.readdirSync(storage).filter((name) => name.startsWith('focusflow.sqlite.corrupt-'));
-    assert.strictEqual(movedAside.length, 1, `files: ${fs.readdirSync(storage).join(', ')}`);
-    assert.strictEqual(fs.readFileSync(path.join(storage, movedAside[0]), 'utf8'), 'this is not a database', 'the old file is kept as it was');
+    const names = (await vscode.workspace.fs.readDirectory(storage)).map(([name]) => name);
+    const movedAside = names.filter((name) => name.startsWith('focusflow.sqlite.corrupt-'));
+    assert.strictEqual(movedAside.length, 1, `files: ${names.join(', ')}`);
+    assert.strictEqual(await readText(vscode.Uri.joinPath(storage, movedAside[0])), 'this is not a database', 'the old file is kept as it was');
 
     const started = (await run('focusflow.startFocus', { minutes: 25 })) ?? assert.fail('startFocus returned nothing on the fresh database');
-    assert.strictEqual(await stateOnDisk(api.dbPath, started.id), 'running');
+    assert.strictEqual(await stateOnDisk(api.dbUri, started.id), 'running');
     await run('focusflow.cancelFocus');
   });
 });
+

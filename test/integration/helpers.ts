@@ -1,15 +1,15 @@
 // What integration tests share: the extension under test, an independent look at its database file,
-// waiting for something the extension does asynchronously, and answering its quick picks.
-import * as fs from 'fs';
-import * as path from 'path';
+// its files through vscode.workspace.fs, waiting for something the extension does asynchronously, and
+// answering its quick picks. Nothing here may need Node: the same tests run in the web worker host.
 import * as vscode from 'vscode';
 import initSqlJs, { type SqlJsStatic, type SqlValue } from 'sql.js';
 import type { FocusFlowApi } from '../../src/extension';
 import { silentLogger } from '../../src/core/logger';
-import { DEFAULT_JOURNAL_LIMIT_BYTES } from '../../src/core/store';
+import { DEFAULT_JOURNAL_LIMIT_BYTES, Store } from '../../src/core/store';
 import { JournaledImage } from '../../src/core/store/journaledImage';
-import { createNodeStorage } from '../../src/core/store/nodeStorage';
 import { SqlJsDb } from '../../src/core/store/sqlDb';
+import { host } from './host/node';
+import { workspaceFolder } from './testConfig';
 
 export const EXTENSION_ID = 'focusflow.focusflow';
 
@@ -24,7 +24,7 @@ export async function activateExtension(): Promise<ActivatedExtension> {
   const extension = vscode.extensions.getExtension<FocusFlowApi>(EXTENSION_ID);
   if (!extension) throw new Error(`${EXTENSION_ID} is not loaded in this extension host`);
   const api = await extension.activate();
-  if (!api || typeof api.dbPath !== 'string') throw new Error(`${EXTENSION_ID}'s activate() returned no API`);
+  if (!api || !(api.dbUri instanceof vscode.Uri)) throw new Error(`${EXTENSION_ID}'s activate() returned no API`);
   return { extension, api };
 }
 
@@ -36,9 +36,40 @@ export interface DbSnapshot {
 
 let sqlJs: Promise<SqlJsStatic> | undefined;
 
+/** sql.js's WebAssembly as the extension ships it, read as either host can. */
+async function sqlWasm(): Promise<Uint8Array> {
+  const extension = vscode.extensions.getExtension(EXTENSION_ID);
+  if (!extension) throw new Error(`${EXTENSION_ID} is not loaded in this extension host`);
+  return vscode.workspace.fs.readFile(vscode.Uri.joinPath(extension.extensionUri, 'dist', 'sql-wasm.wasm'));
+}
+
+/** The tests' own sql.js (not the extension's instance). */
 function loadSqlJs(): Promise<SqlJsStatic> {
-  sqlJs ??= initSqlJs({ wasmBinary: toArrayBuffer(fs.readFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'))) });
+  sqlJs ??= sqlWasm().then((wasm) => initSqlJs({ wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer }));
   return sqlJs;
+}
+
+/** A second Store on the extension's database, with a sql.js of its own: what another VS Code window is. */
+export async function openAnotherStore(db: vscode.Uri): Promise<Store> {
+  const { folder, name } = place(db);
+  const storage = host.storageFor(folder, `${name}.lock`);
+  const { store } = await Store.open({ file: db.scheme === 'file' ? db.fsPath : db.path, logger: silentLogger, wasmBinary: await sqlWasm(), storage });
+  return store;
+}
+
+/** The folder and file name of a database URI. */
+function place(db: vscode.Uri): { folder: vscode.Uri; name: string } {
+  const name = db.path.slice(db.path.lastIndexOf('/') + 1);
+  return { folder: vscode.Uri.joinPath(db, '..'), name };
+}
+
+/** The database at `db` as the store's own loading path sees it, through this host's storage port. */
+async function openImage(db: vscode.Uri): Promise<JournaledImage> {
+  const SQL = await loadSqlJs();
+  const { folder, name } = place(db);
+  const storage = host.storageFor(folder, `${name}.lock`);
+  const image = new JournaledImage(SQL, storage, name, silentLogger, DEFAULT_JOURNAL_LIMIT_BYTES, new SqlJsDb(new SQL.Database()));
+  return image;
 }
 
 /**
@@ -46,10 +77,8 @@ function loadSqlJs(): Promise<SqlJsStatic> {
  * loading path reads it, without taking the lock or changing a file) with a sql.js of the tests' own
  * (not the extension's instance), so a test sees only what the extension really persisted.
  */
-export async function readDb<T>(file: string, read: (db: DbSnapshot) => T): Promise<T> {
-  const SQL = await loadSqlJs();
-  const storage = createNodeStorage(path.dirname(file), { lockName: `${path.basename(file)}.lock` });
-  const image = new JournaledImage(SQL, storage, path.basename(file), silentLogger, DEFAULT_JOURNAL_LIMIT_BYTES, new SqlJsDb(new SQL.Database()));
+export async function readDb<T>(file: vscode.Uri, read: (db: DbSnapshot) => T): Promise<T> {
+  const image = await openImage(file);
   const { loaded } = await image.loadFromDisk();
   image.db.close();
   const db = loaded.db.raw;
@@ -70,20 +99,94 @@ export async function readDb<T>(file: string, read: (db: DbSnapshot) => T): Prom
   }
 }
 
-/** Runs `sql` on the file while the extension is deactivated, as if an earlier run had left it so. */
-export async function changeDbWhileInactive(file: string, sql: string, params: SqlValue[] = []): Promise<void> {
-  const SQL = await loadSqlJs();
-  const db = new SQL.Database(fs.readFileSync(file));
+/**
+ * Runs `sql` on the database while the extension is deactivated, as if an earlier run had left it so:
+ * loaded as the store loads it, changed, and written back as a whole new base (a checkpoint).
+ */
+export async function changeDbWhileInactive(file: vscode.Uri, sql: string, params: SqlValue[] = []): Promise<void> {
+  const { folder, name } = place(file);
+  const storage = host.storageFor(folder, `${name}.lock`);
+  const release = await storage.lock();
   try {
-    db.run(sql, params);
-    fs.writeFileSync(file, db.export());
+    const image = await openImage(file);
+    const candidate = await image.loadFromDisk();
+    image.adopt(candidate);
+    image.db.raw.run(sql, params);
+    await image.checkpoint();
+    image.db.close();
   } finally {
-    db.close();
+    release();
   }
 }
 
-function toArrayBuffer(bytes: Buffer): ArrayBuffer {
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+/** The file's bytes as text, or undefined when it does not exist. */
+export async function readText(file: vscode.Uri): Promise<string | undefined> {
+  try {
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+  } catch (err) {
+    if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') return undefined;
+    throw err;
+  }
+}
+
+export async function exists(file: vscode.Uri): Promise<boolean> {
+  return vscode.workspace.fs.stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Every file under `folder` (recursively); none when it does not exist. */
+export async function filesUnder(folder: vscode.Uri): Promise<vscode.Uri[]> {
+  let entries: [string, vscode.FileType][];
+  try {
+    entries = await vscode.workspace.fs.readDirectory(folder);
+  } catch {
+    return [];
+  }
+  const nested = await Promise.all(
+    entries.map(([name, type]) => {
+      const full = vscode.Uri.joinPath(folder, name);
+      return type & vscode.FileType.Directory ? filesUnder(full) : Promise.resolve([full]);
+    }),
+  );
+  return nested.flat();
+}
+
+/**
+ * Everything this extension host logged so far (every `.log` file in its log folder, FocusFlow's
+ * channel among them), as the user's "Show Log" would show it.
+ */
+export async function logText(api: { logUri: vscode.Uri }): Promise<{ files: number; text: string }> {
+  const files = (await filesUnder(vscode.Uri.joinPath(api.logUri, '..'))).filter((f) => f.path.endsWith('.log'));
+  const texts = await Promise.all(files.map(async (f) => new TextDecoder().decode(await vscode.workspace.fs.readFile(f))));
+  return { files: files.length, text: texts.join('\n') };
+}
+
+let scratchCount = 0;
+
+/**
+ * A new empty folder for one test (a storage folder for a re-activation, an export), under the test
+ * workspace folder: a temp folder of this run that both hosts can write through vscode.workspace.fs.
+ */
+export async function scratchFolder(name: string): Promise<vscode.Uri> {
+  const folder = vscode.Uri.joinPath(workspaceFolder(), 'scratch', `${name}-${Date.now().toString(36)}-${++scratchCount}`);
+  await vscode.workspace.fs.createDirectory(folder);
+  return folder;
+}
+
+export async function removeFolder(folder: vscode.Uri): Promise<void> {
+  await vscode.workspace.fs.delete(folder, { recursive: true, useTrash: false }).then(undefined, () => undefined);
+}
+
+/**
+ * Skips the running test in the web worker host, saying why on the console first: for what a browser
+ * truly cannot do, never silently.
+ */
+export function skipInWebWorker(test: Mocha.Context, why: string): void {
+  if (host.bundle !== 'web') return;
+  console.log(`      skipped in the web worker host: ${why}`);
+  test.skip();
 }
 
 /**
@@ -110,16 +213,6 @@ export async function waitFor<T>(
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-}
-
-/**
- * A path inside the repository. The test bundle runs from out/integration inside the host, so
- * run-integration.js hands the repository's location over in FOCUSFLOW_REPO_ROOT.
- */
-export function repoPath(...segments: string[]): string {
-  const root = process.env.FOCUSFLOW_REPO_ROOT;
-  if (!root) throw new Error('FOCUSFLOW_REPO_ROOT is not set: run integration tests with npm run test:integration');
-  return path.join(root, ...segments);
 }
 
 /**

@@ -1,22 +1,22 @@
 // Entry of the integration bundle, loaded by the VS Code extension host as `extensionTestsPath`.
-// run-integration.js bundles this module first and every `*.test.ts` after it, so the BDD globals set
-// here exist when the test files' top-level `describe` calls run.
-import Mocha from 'mocha';
+// run-integration.js bundles this module first and every `*.test.ts` after it, so the BDD globals that
+// ./host/node (or, in the web worker bundle, ./host/web) installs exist when the test files' top-level
+// `describe` calls run.
+import * as vscode from 'vscode';
+import { host } from './host/node';
+import { testConfig, workspaceFolder } from './testConfig';
 
-// FOCUSFLOW_TEST_GREP runs only the matching tests (npm run screenshots runs the demo walk-through).
-const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 30_000, grep: process.env.FOCUSFLOW_TEST_GREP });
-mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
+/** Where run-integration.js reads this host's counts for its closing line. */
+const RESULT_FILE = '.focusflow-test-result.json';
 
 /** Called by the extension host; a rejection makes the host exit non-zero. */
-export function run(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const runner = mocha.run(() => {
-      const { passes = 0, failures = 0, tests = 0 } = runner.stats ?? {};
-      // The plain closing line CI reads, whatever reporter mocha used above it.
-      console.log(`integration: ${passes} passed, ${failures} failed`);
-      if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
-      else if (tests === 0) reject(new Error('no integration test ran'));
-      else resolve();
-    });
-  });
+export async function run(): Promise<void> {
+  const config = await testConfig();
+  const { passes, failures, pending, tests } = await host.runMocha(config.grep);
+  // The plain closing line CI reads, whatever reporter mocha used above it.
+  console.log(`integration (${config.expectedHost} host): ${passes} passed, ${failures} failed, ${pending} skipped`);
+  const result = JSON.stringify({ passes, failures, pending, tests });
+  await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(workspaceFolder(), RESULT_FILE), new TextEncoder().encode(result));
+  if (failures > 0) throw new Error(`${failures} integration test(s) failed`);
+  if (tests === 0) throw new Error('no integration test ran');
 }

@@ -38,10 +38,11 @@ describe('FocusFlow in a real VS Code extension host', () => {
     assert.ok(!activationEvents.includes('*'), `activationEvents contains "*": ${activationEvents.join(', ')}`);
   });
 
-  it('activates without error and hands tests its storage paths', async () => {
+  it('activates without error and hands tests its storage places', async () => {
     const { extension, api } = await activateExtension();
     assert.strictEqual(extension.isActive, true);
-    assert.ok(api.dbPath.startsWith(api.storagePath), `dbPath ${api.dbPath} is outside ${api.storagePath}`);
+    assert.strictEqual(api.storageUri.toString(), extension.exports.storageUri.toString());
+    assert.ok(api.dbUri.toString().startsWith(`${api.storageUri.toString()}/`), `the database ${api.dbUri.toString()} is outside ${api.storageUri.toString()}`);
   });
 
   it('contributes every focus command', () => {

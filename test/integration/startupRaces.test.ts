@@ -2,8 +2,6 @@
 // TrailBase-compatible server: a command called right after `focusflow.connectTeam` resolves finds the
 // user's teams, and commands called while a window signs back in from stored tokens wait for it.
 import * as assert from 'assert';
-import { createRequire } from 'module';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import { z } from 'zod';
 import type { TeamActivity } from '../../src/core/activity';
@@ -13,24 +11,20 @@ import type { MemberRecord } from '../../src/core/models';
 import { TrailBaseClient } from '../../src/core/trailbase';
 import type { ActivationContext, FocusFlowApi } from '../../src/extension';
 import type { ConnectResult } from '../../src/ui/team/connectCommands';
-import { startTestServer, type TestServer } from '../server/harness';
+import type { TestServer } from '../server/harness';
+import { startTestServer } from './servers';
 import { MemoryTokenStore } from '../support/memoryTokenStore';
 import { activateExtension, MemorySecretStorage, waitFor } from './helpers';
 
 const PASSWORD = 'focusflow-it-password';
 const command = <T>(id: string, arg?: unknown) => vscode.commands.executeCommand<T | undefined>(id, arg);
 
-interface ExtensionModule {
-  activate(context: ActivationContext): Promise<FocusFlowApi>;
-  deactivate(): Promise<void>;
-}
-
 describe('start-up races of the command contract, in a real VS Code host', function () {
   this.timeout(60_000);
   let server: TestServer;
   let extension: vscode.Extension<FocusFlowApi>;
   let realApi: FocusFlowApi;
-  let extensionModule: ExtensionModule;
+  let extensionModule: FocusFlowApi['lifecycle'];
   let userCount = 0;
 
   /** A verified account that is already in a team of its own, made on the server only (another machine). */
@@ -52,10 +46,10 @@ describe('start-up races of the command contract, in a real VS Code host', funct
     const secrets = new MemorySecretStorage();
     const context: ActivationContext = {
       extensionUri: extension.extensionUri,
-      globalStorageUri: vscode.Uri.file(realApi.storagePath),
+      globalStorageUri: realApi.storageUri,
       subscriptions: [],
       secrets,
-      logUri: vscode.Uri.file(realApi.logPath),
+      logUri: realApi.logUri,
     };
     return { secrets, context };
   };
@@ -64,7 +58,7 @@ describe('start-up races of the command contract, in a real VS Code host', funct
   before(async () => {
     server = await startTestServer();
     ({ extension, api: realApi } = await activateExtension());
-    extensionModule = createRequire(__filename)(path.join(extension.extensionPath, 'dist', 'extension.js')) as ExtensionModule;
+    extensionModule = realApi.lifecycle;
   });
 
   after(async () => {

@@ -9,7 +9,8 @@ import { silentLogger } from '../../src/core/logger';
 import type { QueueStats } from '../../src/core/sync/queue';
 import { TrailBaseClient } from '../../src/core/trailbase';
 import type { FocusFlowApi } from '../../src/extension';
-import { startTestServer, type TestServer } from '../server/harness';
+import type { TestServer } from '../server/harness';
+import { startTestServer } from './servers';
 import { activateExtension, readDb, waitFor } from './helpers';
 import { MemoryTokenStore } from '../support/memoryTokenStore';
 
@@ -83,7 +84,7 @@ describe('Sharing and sync in a real VS Code host', function () {
     await waitFor('up to date at rest', () => indicator()?.text === '$(check) Synced', { timeoutMs: 15_000 });
 
     const row = await waitFor('the synced row on disk', () =>
-      readDb(api.dbPath, (db) => db.get<{ sync_status: string; remote_session_id: string | null }>('SELECT sync_status, remote_session_id FROM shared_sessions WHERE id = ?', [sharedId])).then(
+      readDb(api.dbUri, (db) => db.get<{ sync_status: string; remote_session_id: string | null }>('SELECT sync_status, remote_session_id FROM shared_sessions WHERE id = ?', [sharedId])).then(
         (r) => r?.sync_status === 'synced' && r,
       ),
     );

@@ -9,7 +9,8 @@ import { silentLogger } from '../../src/core/logger';
 import type { TeamSummary } from '../../src/core/team/teams';
 import { TrailBaseClient } from '../../src/core/trailbase';
 import type { TeamViewItem, TeamViewProbe } from '../../src/ui/team';
-import { startTestServer, type TestServer } from '../server/harness';
+import type { TestServer } from '../server/harness';
+import { startTestServer } from './servers';
 import { activateExtension, answerQuickPick, waitFor } from './helpers';
 import { MemoryTokenStore } from '../support/memoryTokenStore';
 

@@ -10,7 +10,8 @@ import { presenceId } from '../../src/core/team/presence';
 import type { TeamSummary } from '../../src/core/team/teams';
 import { TrailBaseClient } from '../../src/core/trailbase';
 import type { TeamViewProbe } from '../../src/ui/team';
-import { startTestServer, type TestServer } from '../server/harness';
+import type { TestServer } from '../server/harness';
+import { startTestServer } from './servers';
 
 import { activateExtension, waitFor } from './helpers';
 import { MemoryTokenStore } from '../support/memoryTokenStore';

@@ -2,23 +2,16 @@
 // (credentials.totp), from the palette (the code asked for in an input box naming account and server,
 // a refused code typed again, a lapsed sign-in started over) and through "Sign In Again".
 import * as assert from 'assert';
-import * as fs from 'fs';
-import { createRequire } from 'module';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ActivationContext, FocusFlowApi } from '../../src/extension';
 import type { ConnectResult } from '../../src/ui/team/connectCommands';
-import { startTestServer, type TestServer } from '../server/harness';
+import type { TestServer } from '../server/harness';
+import { startTestServer } from './servers';
 import { newTotpSecret, totpCode } from '../server/totp';
-import { activateExtension, MemorySecretStorage, waitFor } from './helpers';
+import { activateExtension, logText, MemorySecretStorage, waitFor } from './helpers';
 
 const PASSWORD = 'focusflow-it-password';
 const LOGIN = 'POST /api/auth/v1/login';
-
-interface ExtensionModule {
-  activate(context: ActivationContext): Promise<FocusFlowApi>;
-  deactivate(): Promise<void>;
-}
 
 type Answer = string | undefined | ((options: vscode.InputBoxOptions) => string | undefined);
 
@@ -44,12 +37,6 @@ function answerInputBoxes(answers: Answer[]): { asked: vscode.InputBoxOptions[];
     return value;
   };
   return { asked, restore: () => (window.showInputBox = original) };
-}
-
-function logText(api: FocusFlowApi): string {
-  const dir = path.dirname(api.logPath);
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.log')) : [];
-  return files.map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
 }
 
 describe('two-factor sign-in in a real VS Code host', function () {
@@ -82,8 +69,11 @@ describe('two-factor sign-in in a real VS Code host', function () {
     const user = await newUser();
     assert.strictEqual(await connect({ serverUrl: server.url, credentials: { email: user.email, password: PASSWORD } }), undefined);
     assert.strictEqual(api.connectionStatus(), 'disconnected');
-    await waitFor('the refusal in the log', () => logText(api).includes(`Signing in as ${user.email}`));
-    assert.match(logText(api), /needs the 6-digit code from your authenticator app/);
+    const logged = await waitFor('the refusal in the log', async () => {
+      const { text } = await logText(api);
+      return text.includes(`Signing in as ${user.email}`) && text;
+    });
+    assert.match(logged, /needs the 6-digit code from your authenticator app/);
 
     const result = await connect({ serverUrl: server.url, credentials: { email: user.email, password: PASSWORD, totp: totpCode(user.secret) } });
     assert.deepStrictEqual(result, { userId: user.id, email: user.email, serverUrl: server.url });
@@ -132,13 +122,13 @@ describe('two-factor sign-in in a real VS Code host', function () {
   it('"Sign In Again" after the session is lost asks for the code too and reconnects the same account', async () => {
     const user = await newUser();
     const { extension } = await activateExtension();
-    const module = createRequire(__filename)(path.join(extension.extensionPath, 'dist', 'extension.js')) as ExtensionModule;
+    const module = api.lifecycle;
     const context = (secrets: vscode.SecretStorage): ActivationContext => ({
       extensionUri: extension.extensionUri,
-      globalStorageUri: vscode.Uri.file(api.storagePath),
+      globalStorageUri: api.storageUri,
       subscriptions: [],
       secrets,
-      logUri: vscode.Uri.file(api.logPath),
+      logUri: api.logUri,
     });
     await module.deactivate();
     try {
