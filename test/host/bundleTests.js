@@ -28,9 +28,39 @@ const webHostKit = {
   },
 };
 
+/**
+ * The npm port of node:assert, and the `util` it loads, read `process` (env, stderr, nextTick) as
+ * browserify used to provide it. Those files alone get a stand-in, so `process` stays undefined for
+ * everything else in the web worker bundle (a test checks exactly that to know its host).
+ */
+const processForAssert = {
+  name: 'process-for-assert',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/](assert|util)[\\/].*\.js$/ }, async (args) => ({
+      contents: `var process = { env: {}, nextTick: (fn, ...args) => queueMicrotask(() => fn(...args)) };\n${await fs.promises.readFile(args.path, 'utf8')}`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * mocha's browser build is a UMD file in a package of "type": "module": bundled as it is, its
+ * CommonJS branch would find the bundle's own `module` and replace the bundle's exports (our `run`)
+ * with mocha itself. Hidden from it, it takes its global branch and installs `globalThis.mocha`.
+ */
+const mochaAsGlobal = {
+  name: 'mocha-as-global',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]mocha[\\/]mocha\.js$/ }, async (args) => ({
+      contents: `var module, exports, define;\n${await fs.promises.readFile(args.path, 'utf8')}`,
+      loader: 'js',
+    }));
+  },
+};
+
 const hostOptions = {
   node: { platform: 'node', target: 'node20', external: ['vscode', 'mocha', 'sql.js'], plugins: [] },
-  web: { platform: 'browser', target: 'es2022', external: ['vscode'], plugins: [webHostKit] },
+  web: { platform: 'browser', target: 'es2022', external: ['vscode'], plugins: [webHostKit, processForAssert, mochaAsGlobal] },
 };
 
 /** Writes the bundle for `host` ('node' or 'web') and returns its path and how many test files it holds. */
@@ -56,4 +86,4 @@ async function bundleTests(host) {
   return { bundle: outfile, count: tests.length };
 }
 
-module.exports = { bundleTests };
+module.exports = { bundleTests, webPlugins: hostOptions.web.plugins };

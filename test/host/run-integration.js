@@ -24,6 +24,8 @@ const EXTENSION_ID = 'focusflow.focusflow';
 const CONFIG_FILE = '.focusflow-test.json';
 const RESULT_FILE = '.focusflow-test-result.json';
 const HOSTS = { node: 'Node extension host', web: 'web worker extension host' };
+// npm run screenshots: the driver and the launcher (which relays the tests' requests) share this folder
+if (process.env.SCREENSHOT_DIR) process.env.SCREENSHOT_DIR = path.resolve(process.env.SCREENSHOT_DIR);
 
 function wantedHosts() {
   const raw = process.env.FOCUSFLOW_TEST_HOSTS ?? 'node,web';
