@@ -53,7 +53,8 @@ function loadSqlJs(): Promise<SqlJsStatic> {
 export async function openAnotherStore(db: vscode.Uri): Promise<Store> {
   const { folder, name } = place(db);
   const storage = host.storageFor(folder, `${name}.lock`);
-  const { store } = await Store.open({ file: db.scheme === 'file' ? db.fsPath : db.path, logger: silentLogger, wasmBinary: await sqlWasm(), storage });
+  // named as the extension names it (composition.ts): a path on a disk, else the URI
+  const { store } = await Store.open({ file: db.scheme === 'file' ? db.fsPath : db.toString(true), logger: silentLogger, wasmBinary: await sqlWasm(), storage });
   return store;
 }
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, toHex } from '../bytes';
 import { z } from 'zod';
 import { Emitter, type Event } from '../events';
 import { base64ToUuid, uuidToBase64, uuidv7 } from '../ids';
@@ -127,7 +127,7 @@ export class TeamService {
     const { client } = this.session();
     const id = this.teamOf(teamId);
     const name = this.teamName(id);
-    const code = randomBytes(12).toString('hex');
+    const code = toHex(randomBytes(12));
     try {
       await client.records('teams', z.unknown()).update(uuidToBase64(id), { invite_code: code });
     } catch (err) {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { nextTurn } from '../../core/nextTurn';
 import { ExportError, exportHistory, parseExportFormat, type ExportSink } from '../../core/focus/exportHistory';
 import type { ExportFormat } from '../../core/focus/exportFormat';
 import type { Store } from '../../core/store';
@@ -102,7 +103,7 @@ export function registerExportCommand(store: Store, feedback: Feedback): vscode.
         (progress, token) => {
           let reported = 0;
           return exportHistory((fn) => store.read(fn), sink, { format, includeShared }, {
-            yieldTurn: () => new Promise((resolve) => setImmediate(resolve)),
+            yieldTurn: nextTurn,
             progress(written, total) {
               if (token.isCancellationRequested) throw new ExportError('cancelled', 'Export cancelled; no file was written.');
               const share = (written / total) * 100;

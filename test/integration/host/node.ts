@@ -2,7 +2,7 @@
 // Node storage for `file:` folders (fsync, rename, a lock file), as the extension opens them there.
 import { promises as fs } from 'fs';
 import Mocha from 'mocha';
-import { createNodeStorage } from '../../../src/core/store/nodeStorage';
+import { createNodeStorage } from '../../../src/node/store/nodeStorage';
 import type { HostKit } from './kit';
 
 const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 30_000 });

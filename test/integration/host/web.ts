@@ -1,7 +1,7 @@
 // The web worker extension host's side of the suite (see kit.ts): mocha's browser build bundled in,
 // and FocusFlow's files through vscode.workspace.fs, as the web build of the extension keeps them.
 // run-integration.js puts this module in place of host/node.ts in the web worker bundle.
-import type { StoragePort } from '../../../src/core/store/storagePort';
+import { createWorkspaceStorage } from '../../../src/web/workspaceStorage';
 import type { HostKit, RunStats } from './kit';
 
 interface BrowserMocha {
@@ -28,8 +28,8 @@ export const host: HostKit = {
       });
     });
   },
-  storageFor(folder): StoragePort {
-    throw new Error(`no storage port for ${folder.toString()} in the web worker yet: it comes with the web build's createWorkspaceStorage`);
+  storageFor(folder, lockName) {
+    return createWorkspaceStorage(folder, { lockName });
   },
   setModifiedTime() {
     return Promise.reject(new Error('vscode.workspace.fs cannot set a file time'));

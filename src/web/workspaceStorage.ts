@@ -1,0 +1,204 @@
+import * as vscode from 'vscode';
+import { StoreError } from '../core/store/errors';
+import type { StoragePort, StoredFile } from '../core/store/storagePort';
+import { segmentFileName, latestReadable, parseSegmentNames, type Segment, type Version } from './segments';
+import { webLock } from './webLock';
+
+/**
+ * Above this size an append starts a new segment instead of rewriting the last one. Each commit on the web
+ * rewrites at most this much (16 KiB on average) and a journal at its 1 MiB bound is 32 small files, all
+ * listed by one readDirectory.
+ */
+export const SEGMENT_BYTES = 32 * 1024;
+
+export interface WorkspaceStorageOptions {
+  /** The lock's name: every tab of the browser profile that uses it takes turns. */
+  lockName: string;
+  lockTimeoutMs?: number;
+  /** Told once when the browser has no Web Locks, so other tabs' writes are not ordered with ours. */
+  onUnorderedWrites?: (message: string) => void;
+  /** The folder's file system; tests pass a failing one. */
+  fs?: vscode.FileSystem;
+}
+
+/**
+ * The store's files through `vscode.workspace.fs`, for the browser's web worker host, where there is no
+ * append, no fsync and no rename-over that a crash cannot tear (the files may live in the browser's
+ * IndexedDB or, under code-server, on a server's disk).
+ *
+ * Each logical file is one or more segment files named `<name>~<version>.<index>.<size>`. An append
+ * rewrites the last segment (bounded by SEGMENT_BYTES) under a new name carrying its new size, or starts
+ * the next one; a replace writes a new version. The older file is removed only after the new one is
+ * written, and a reader takes a file only when its length matches the size in its name, so a write torn
+ * by a crash or still under way is never read: the reader sees the state before it. This is the bounded
+ * rewrite rather than one new file per commit: opening then reads 32 files, not one per commit since the
+ * last checkpoint. Writers hold the lock (navigator.locks), which is what keeps two tabs from erasing
+ * each other's segments.
+ */
+export function createWorkspaceStorage(folder: vscode.Uri, options: WorkspaceStorageOptions): StoragePort {
+  const fs = options.fs ?? vscode.workspace.fs;
+  const at = (file: string) => vscode.Uri.joinPath(folder, file);
+  let folderReady: Promise<void> | undefined;
+  let warned = false;
+
+  const ensureFolder = (): Promise<void> =>
+    (folderReady ??= Promise.resolve(fs.createDirectory(folder)).catch((err: unknown) => {
+      folderReady = undefined;
+      throw new StoreError(
+        'unwritable',
+        `FocusFlow cannot write to its storage folder ${folder.toString(true)} (${describe(err)}). Reload the window; if it persists, clear the site's storage for this editor.`,
+        err,
+      );
+    }));
+
+  const listing = async (): Promise<Segment[]> => {
+    let entries: [string, vscode.FileType][];
+    try {
+      entries = await fs.readDirectory(folder);
+    } catch (err) {
+      if (isNotFound(err)) return [];
+      throw err;
+    }
+    return parseSegmentNames(entries.filter(([, type]) => type === vscode.FileType.File).map(([n]) => n));
+  };
+
+  const readFile = async (file: string): Promise<Uint8Array | undefined> => {
+    try {
+      return await fs.readFile(at(file));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  };
+
+  const fileSize = async (file: string): Promise<number | undefined> => {
+    try {
+      return (await fs.stat(at(file))).size;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  };
+
+  /** The version a reader takes for `name`, each chosen segment's length checked against its name. */
+  const current = async (name: string, all?: Segment[]): Promise<Version | undefined> =>
+    latestReadable((all ?? (await listing())).filter((s) => s.name === name), fileSize);
+
+  const writeNew = async (segment: Segment, bytes: Uint8Array): Promise<void> => {
+    await ensureFolder();
+    await fs.writeFile(at(segment.file), bytes);
+  };
+
+  const removeFiles = async (files: readonly Segment[]): Promise<void> => {
+    for (const s of files) {
+      try {
+        await fs.delete(at(s.file), { useTrash: false });
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+  };
+
+  return {
+    location: folder.toString(true),
+
+    async read(name, offset = 0) {
+      // A segment can be replaced between the listing and the read (another tab wrote): look again.
+      for (let attempt = 0; ; attempt++) {
+        const version = await current(name);
+        if (!version) return undefined;
+        const parts: Uint8Array[] = [];
+        let start = 0;
+        let vanished = false;
+        for (const s of version.segments) {
+          const end = start + s.size;
+          if (end > offset) {
+            const bytes = await readFile(s.file);
+            if (!bytes || bytes.length !== s.size) {
+              vanished = true;
+              break;
+            }
+            parts.push(start >= offset ? bytes : bytes.subarray(offset - start));
+          }
+          start = end;
+        }
+        if (!vanished) return concat(parts);
+        if (attempt >= 3) throw new StoreError('persist-failed', `FocusFlow could not read ${name} in ${folder.toString(true)}: it kept changing while being read.`);
+      }
+    },
+
+    async append(name, bytes) {
+      const all = await listing();
+      const version = await current(name, all);
+      const last = version?.segments.at(-1);
+      const number = version?.number ?? nextVersion(all, name);
+      let written: Segment;
+      if (last && last.size + bytes.length <= SEGMENT_BYTES) {
+        const before = await readFile(last.file);
+        if (!before || before.length !== last.size) throw new StoreError('persist-failed', `FocusFlow could not read ${last.file} to add to it; try again.`);
+        written = { name, version: number, index: last.index, size: last.size + bytes.length, file: '' };
+        written.file = segmentFileName(written);
+        await writeNew(written, concat([before, bytes]));
+      } else {
+        written = { name, version: number, index: last ? last.index + 1 : 0, size: bytes.length, file: '' };
+        written.file = segmentFileName(written);
+        await writeNew(written, bytes);
+      }
+      // Only now is the shorter copy (and whatever a crash left torn) no longer needed.
+      await removeFiles(all.filter((s) => s.name === name && s.file !== written.file && (s.version !== number || s.index >= written.index)));
+    },
+
+    async replace(name, bytes) {
+      const all = await listing();
+      const written: Segment = { name, version: nextVersion(all, name), index: 0, size: bytes.length, file: '' };
+      written.file = segmentFileName(written);
+      await writeNew(written, bytes);
+      await removeFiles(all.filter((s) => s.name === name));
+    },
+
+    async list(prefix) {
+      const all = await listing();
+      const names = [...new Set(all.filter((s) => s.name.startsWith(prefix)).map((s) => s.name))];
+      const files: StoredFile[] = [];
+      for (const name of names) {
+        const version = await current(name, all);
+        if (version) files.push({ name, size: version.segments.reduce((sum, s) => sum + s.size, 0), version: String(version.number) });
+      }
+      return files;
+    },
+
+    async remove(name) {
+      await removeFiles((await listing()).filter((s) => s.name === name));
+    },
+
+    lock: () =>
+      webLock(options.lockName, options.lockTimeoutMs ?? 15_000, (message) => {
+        if (warned) return;
+        warned = true;
+        options.onUnorderedWrites?.(message);
+      }),
+  };
+}
+
+function nextVersion(all: readonly Segment[], name: string): number {
+  return all.filter((s) => s.name === name).reduce((max, s) => Math.max(max, s.version), 0) + 1;
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof vscode.FileSystemError ? err.code === 'FileNotFound' : (err as { code?: string }).code === 'FileNotFound';
+}
+
+function describe(err: unknown): string {
+  return (err as { code?: string }).code ?? (err as Error).message ?? String(err);
+}
