@@ -8,6 +8,7 @@ import { silentLogger } from '../../src/core/logger';
 import { DEFAULT_JOURNAL_LIMIT_BYTES, Store } from '../../src/core/store';
 import { JournaledImage } from '../../src/core/store/journaledImage';
 import { SqlJsDb } from '../../src/core/store/sqlDb';
+import type { StoragePort } from '../../src/core/store/storagePort';
 import { host } from './host/node';
 import { workspaceFolder } from './testConfig';
 
@@ -47,6 +48,15 @@ async function sqlWasm(): Promise<Uint8Array> {
 function loadSqlJs(): Promise<SqlJsStatic> {
   sqlJs ??= sqlWasm().then((wasm) => initSqlJs({ wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer }));
   return sqlJs;
+}
+
+/**
+ * The storage port over a FocusFlow storage folder, as this host's build of the extension opens it:
+ * files written or listed through it are in the host's own format (plain files on a disk, versioned
+ * segments through vscode.workspace.fs).
+ */
+export function storageIn(folder: vscode.Uri): StoragePort {
+  return host.storageFor(folder, 'focusflow.sqlite.lock');
 }
 
 /** A second Store on the extension's database, with a sql.js of its own: what another VS Code window is. */
