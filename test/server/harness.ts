@@ -40,9 +40,9 @@ const TSX_LOADER = require.resolve('tsx');
 
 function spawnServer(args: string[]): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    // Inside a VS Code extension host process.execPath is the host's own runtime; FOCUSFLOW_NODE names a
-    // plain Node that matches the native modules (better-sqlite3) built by npm ci.
-    const node = process.env.FOCUSFLOW_NODE ?? process.execPath;
+    // Always a plain Node that matches the native modules (better-sqlite3) built by npm ci: integration
+    // tests reach this harness through test/host/launcher.ts, never from inside an extension host.
+    const node = process.execPath;
     // --expose-gc: the memory control route collects first, so benchmarks read retained memory.
     const child = spawn(node, ['--expose-gc', '--import', TSX_LOADER, MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
