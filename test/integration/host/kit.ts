@@ -21,3 +21,13 @@ export interface HostKit {
   /** Sets a file's modification time (a test's "as an earlier run left it"); the web worker cannot. */
   setModifiedTime(file: vscode.Uri, ms: number): Promise<void>;
 }
+
+/** Starts a mocha run with `start` (node or browser mocha's `run`) and resolves to its counts at the end. */
+export function runToCounts(start: (done: () => void) => { stats?: Partial<RunStats> }): Promise<RunStats> {
+  return new Promise((resolve) => {
+    const runner = start(() => {
+      const { passes = 0, failures = 0, pending = 0, tests = 0 } = runner.stats ?? {};
+      resolve({ passes, failures, pending, tests });
+    });
+  });
+}

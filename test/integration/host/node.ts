@@ -3,7 +3,7 @@
 import { promises as fs } from 'fs';
 import Mocha from 'mocha';
 import { createNodeStorage } from '../../../src/node/store/nodeStorage';
-import type { HostKit } from './kit';
+import { runToCounts, type HostKit } from './kit';
 
 const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 30_000 });
 mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
@@ -12,12 +12,7 @@ export const host: HostKit = {
   bundle: 'node',
   runMocha(grep) {
     if (grep) mocha.grep(grep);
-    return new Promise((resolve) => {
-      const runner = mocha.run(() => {
-        const { passes = 0, failures = 0, pending = 0, tests = 0 } = runner.stats ?? {};
-        resolve({ passes, failures, pending, tests });
-      });
-    });
+    return runToCounts((done) => mocha.run(done));
   },
   storageFor(folder, lockName) {
     if (folder.scheme !== 'file') throw new Error(`the Node host keeps FocusFlow's files on the local disk, not at ${folder.toString()}`);

@@ -2,7 +2,7 @@
 // and FocusFlow's files through vscode.workspace.fs, as the web build of the extension keeps them.
 // run-integration.js puts this module in place of host/node.ts in the web worker bundle.
 import { createWorkspaceStorage } from '../../../src/web/workspaceStorage';
-import type { HostKit, RunStats } from './kit';
+import { runToCounts, type HostKit, type RunStats } from './kit';
 
 interface BrowserMocha {
   setup(o: { ui: string; reporter: undefined; timeout: number }): void;
@@ -21,12 +21,7 @@ export const host: HostKit = {
   bundle: 'web',
   runMocha(grep) {
     if (grep) mocha.grep(grep);
-    return new Promise((resolve) => {
-      const runner = mocha.run(() => {
-        const { passes = 0, failures = 0, pending = 0, tests = 0 } = runner.stats ?? {};
-        resolve({ passes, failures, pending, tests });
-      });
-    });
+    return runToCounts((done) => mocha.run(done));
   },
   storageFor(folder, lockName) {
     return createWorkspaceStorage(folder, { lockName });
