@@ -5,7 +5,7 @@
 // is the same case in a real browser.
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { NetworkError, TrailBaseClient } from '../../src/core/trailbase';
+import { NetworkError, TrailBaseClient, type ClientError } from '../../src/core/trailbase';
 import { silentLogger } from '../../src/core/logger';
 import { startTestServer, type TestServer } from '../server/harness';
 import { MemoryTokenStore } from './clientFixtures';
@@ -50,10 +50,10 @@ function headersNames(headers: Headers): string[] {
   return names;
 }
 
-function client(url: string, sent: string[], pageOrigin: string | undefined): TrailBaseClient {
+function client(url: string, sent: string[], pageOrigin: string | undefined, tokenStore = new MemoryTokenStore()): TrailBaseClient {
   return new TrailBaseClient({
     serverUrl: url,
-    tokenStore: new MemoryTokenStore(),
+    tokenStore,
     logger: silentLogger,
     fetch: pageFetch(pageOrigin ?? REFUSED, sent),
     ...(pageOrigin !== undefined ? { pageOrigin } : {}),
@@ -99,6 +99,28 @@ describe('TrailBase client: a server that refuses the browser page origin (CORS)
     const state = await client(server.url, sent, ALLOWED).login(email, PASSWORD);
     assert.equal(state.user.email, email);
     assert.deepEqual(sent, ['cors POST /api/auth/v1/login']);
+  });
+
+  it('says the same for a live stream opened from a refused origin', async () => {
+    // signed in where the origin is allowed; the same tokens then serve a page the server refuses
+    const tokens = new MemoryTokenStore();
+    await client(server.url, [], ALLOWED, tokens).login(email, PASSWORD);
+    const sent: string[] = [];
+    const refused = client(server.url, sent, REFUSED, tokens);
+    await refused.restore();
+    const errors: ClientError[] = [];
+    const stop = new AbortController();
+    refused.records('shared_sessions', z.unknown()).subscribe('*', { onEvent: () => undefined, onResync: () => undefined, onError: (e) => errors.push(e) }, { signal: stop.signal });
+    try {
+      const deadline = Date.now() + 10_000;
+      while (errors.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      stop.abort();
+    }
+    const [first] = errors;
+    assert.ok(first instanceof NetworkError && first.code === 'origin-refused', String(first));
+    assert.match(first.message, /--cors-allowed-origins http:\/\/127\.0\.0\.1:8080/);
+    assert.deepEqual(sent.slice(0, 2), ['cors GET /api/records/v1/shared_sessions/subscribe/*', 'no-cors GET /api/healthcheck']);
   });
 
   it('still says "cannot reach" when the probe finds no server either', async () => {
