@@ -72,7 +72,7 @@ describe('TrailBase client: a server that refuses the browser page origin (CORS)
   });
   after(async () => server?.stop());
 
-  it('names the refused origin and the server flag to set, not "cannot reach", after one no-cors probe', async () => {
+  it('names the refused origin and the server flag to set, not "cannot reach", after its two probes', async () => {
     const sent: string[] = [];
     const err = await client(server.url, sent, REFUSED).login(email, PASSWORD).then(
       () => assert.fail('signed in from a refused origin'),
@@ -84,14 +84,14 @@ describe('TrailBase client: a server that refuses the browser page origin (CORS)
     assert.match(err.message, /--cors-allowed-origins http:\/\/127\.0\.0\.1:8080/);
     assert.match(err.message, /then connect again/);
     assert.doesNotMatch(err.message, /Cannot reach/);
-    assert.deepEqual(sent, ['cors POST /api/auth/v1/login', 'no-cors GET /api/healthcheck']);
+    assert.deepEqual(sent, ['cors POST /api/auth/v1/login', 'cors GET /api/healthcheck', 'no-cors GET /api/healthcheck']);
   });
 
-  it('is not retried: a refused idempotent read is one attempt and one probe', async () => {
+  it('is not retried: a refused idempotent read is one attempt and its probes', async () => {
     const sent: string[] = [];
     const teams = client(server.url, sent, REFUSED).records('teams', z.unknown());
     await assert.rejects(teams.list(), (e: unknown) => e instanceof NetworkError && e.code === 'origin-refused');
-    assert.deepEqual(sent, ['cors GET /api/records/v1/teams', 'no-cors GET /api/healthcheck']);
+    assert.deepEqual(sent, ['cors GET /api/records/v1/teams', 'cors GET /api/healthcheck', 'no-cors GET /api/healthcheck']);
   });
 
   it('signs in from an allowed origin through the same page fetch', async () => {
@@ -120,7 +120,22 @@ describe('TrailBase client: a server that refuses the browser page origin (CORS)
     const [first] = errors;
     assert.ok(first instanceof NetworkError && first.code === 'origin-refused', String(first));
     assert.match(first.message, /--cors-allowed-origins http:\/\/127\.0\.0\.1:8080/);
-    assert.deepEqual(sent.slice(0, 2), ['cors GET /api/records/v1/shared_sessions/subscribe/*', 'no-cors GET /api/healthcheck']);
+    assert.deepEqual(sent.slice(0, 3), ['cors GET /api/records/v1/shared_sessions/subscribe/*', 'cors GET /api/healthcheck', 'no-cors GET /api/healthcheck']);
+  });
+
+  it('still says "cannot reach" for a dropped connection from an allowed origin: the server lets that origin read it', async () => {
+    const sent: string[] = [];
+    const allowed = client(server.url, sent, ALLOWED);
+    await allowed.login(email, PASSWORD);
+    await server.setFaults({ dropBeforeCommit: 1, paths: '^/api/records/' });
+    try {
+      const err = await allowed.records('teams', z.unknown()).create({ name: 'dropped' }).catch((e: unknown) => e);
+      assert.ok(err instanceof NetworkError && err.code === 'unreachable', String(err));
+      assert.match(err.message, /Cannot reach the TrailBase server/);
+    } finally {
+      await server.clearFaults();
+    }
+    assert.deepEqual(sent, ['cors POST /api/auth/v1/login', 'cors POST /api/records/v1/teams', 'cors GET /api/healthcheck']);
   });
 
   it('still says "cannot reach" when the probe finds no server either', async () => {
@@ -131,7 +146,7 @@ describe('TrailBase client: a server that refuses the browser page origin (CORS)
     const err = await client(url, sent, REFUSED).login(email, PASSWORD).catch((e: unknown) => e);
     assert.ok(err instanceof NetworkError && err.code === 'unreachable', String(err));
     assert.match(err.message, /Cannot reach the TrailBase server/);
-    assert.deepEqual(sent, ['cors POST /api/auth/v1/login', 'no-cors GET /api/healthcheck']);
+    assert.deepEqual(sent, ['cors POST /api/auth/v1/login', 'cors GET /api/healthcheck', 'no-cors GET /api/healthcheck']);
   });
 
   it('probes nothing outside a browser (no page origin, as under Node): the failure stays "unreachable"', async () => {

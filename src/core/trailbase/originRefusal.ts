@@ -1,8 +1,10 @@
 // Telling "the server refused this page's origin" from "the server cannot be reached". In a browser
 // (vscode.dev, github.dev, a web worker extension host) both surface as the same `TypeError: Failed to
 // fetch`: a server that answers without allowing the page's origin (CORS) has its reply withheld, and
-// the script learns nothing more. A `no-cors` request is exempt from that check: it resolves (with an
-// opaque reply) whenever the server answered at all, so after such a failure it tells the two apart.
+// the script learns nothing more. So after such a failure two small GETs ask: may this page read the
+// server at all (a plain request: if it may, CORS is not what failed, a dropped connection is)? And
+// does the server answer at all (a `no-cors` request, exempt from the check: it resolves with an
+// opaque reply whenever the server answered)? Refused, yet answering: the origin is not allowed.
 // Outside a browser there is no page origin and no CORS: nothing here runs, and Node's behaviour stays.
 import { NetworkError } from './errors';
 
@@ -37,15 +39,16 @@ function isBrowserFetchFailure(err: unknown): boolean {
 export async function refusedOrigin(serverUrl: URL, err: unknown, probe: OriginProbe | undefined, timeoutMs: number): Promise<string | undefined> {
   if (!probe || !isBrowserFetchFailure(err)) return undefined;
   if (serverUrl.origin === probe.origin) return undefined; // same origin: CORS plays no part
-  const timeout = AbortSignal.timeout(timeoutMs);
-  try {
-    // A GET of TrailBase's health check: harmless to repeat, and any HTTP answer at all resolves it.
-    const probeUrl = new URL('api/healthcheck', serverUrl.href.endsWith('/') ? serverUrl : `${serverUrl.href}/`);
-    await probe.fetch(probeUrl.href, { mode: 'no-cors', credentials: 'omit', cache: 'no-store', signal: timeout });
-    return probe.origin;
-  } catch {
-    return undefined;
-  }
+  const signal = AbortSignal.timeout(timeoutMs);
+  // TrailBase's health check: harmless to repeat, and any HTTP answer at all resolves these GETs
+  const url = new URL('api/healthcheck', serverUrl.href.endsWith('/') ? serverUrl : `${serverUrl.href}/`).href;
+  const answers = (mode: RequestMode): Promise<boolean> =>
+    probe.fetch(url, { mode, credentials: 'omit', cache: 'no-store', signal }).then(
+      () => true,
+      () => false,
+    );
+  if (await answers('cors')) return undefined; // this origin may read the server: the failure was something else
+  return (await answers('no-cors')) ? probe.origin : undefined;
 }
 
 /** The server answered but does not allow `origin`: what to set on it, and what to do then. */
