@@ -130,14 +130,20 @@ export async function changeDbWhileInactive(file: vscode.Uri, sql: string, param
   }
 }
 
-/** The file's bytes as text, or undefined when it does not exist. */
-export async function readText(file: vscode.Uri): Promise<string | undefined> {
+/** The file's bytes, or undefined when it does not exist (or went between a listing and the read). */
+export async function readIfPresent(file: vscode.Uri): Promise<Uint8Array | undefined> {
   try {
-    return new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+    return await vscode.workspace.fs.readFile(file);
   } catch (err) {
-    if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') return undefined;
+    if (err instanceof vscode.FileSystemError && (err.code === 'FileNotFound' || err.code === 'EntryNotFound')) return undefined;
     throw err;
   }
+}
+
+/** The file's bytes as text, or undefined when it does not exist. */
+export async function readText(file: vscode.Uri): Promise<string | undefined> {
+  const bytes = await readIfPresent(file);
+  return bytes && new TextDecoder().decode(bytes);
 }
 
 export async function exists(file: vscode.Uri): Promise<boolean> {
@@ -170,7 +176,7 @@ export async function filesUnder(folder: vscode.Uri): Promise<vscode.Uri[]> {
  */
 export async function logText(api: { logUri: vscode.Uri }): Promise<{ files: number; text: string }> {
   const files = (await filesUnder(vscode.Uri.joinPath(api.logUri, '..'))).filter((f) => f.path.endsWith('.log'));
-  const texts = await Promise.all(files.map(async (f) => new TextDecoder().decode(await vscode.workspace.fs.readFile(f))));
+  const texts = await Promise.all(files.map(async (f) => (await readText(f)) ?? ''));
   return { files: files.length, text: texts.join('\n') };
 }
 
