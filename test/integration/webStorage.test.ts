@@ -104,6 +104,39 @@ describe('web storage: the store over vscode.workspace.fs', function () {
     assert.deepStrictEqual(ids(third), ['after', 'kept-0', 'kept-1', 'kept-2', 'kept-3', 'kept-4']);
   });
 
+  it('a tab that cannot get the lock in time is told what holds it and what to do', async function () {
+    const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+    if (!locks) {
+      console.log('      (skipped: this host has no Web Locks API, navigator.locks; the web worker host has it)');
+      this.skip();
+    }
+    const folder = newFolder();
+    const lockName = `focusflow-test-held:${folder.toString()}`;
+    // another tab holds the lock and does not let go
+    let letGo!: () => void;
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    let granted!: () => void;
+    const grantedToOther = new Promise<void>((resolve) => (granted = resolve));
+    void locks.request(lockName, () => {
+      granted();
+      return held;
+    });
+    await grantedToOther;
+    try {
+      const storage = createWorkspaceStorage(folder, { lockName, lockTimeoutMs: 500 });
+      await assert.rejects(storage.lock(), (err: Error & { code?: string }) => {
+        assert.strictEqual(err.code, 'lock-timeout');
+        assert.match(err.message, /another tab or window of this browser/);
+        assert.match(err.message, /reload/i);
+        return true;
+      });
+    } finally {
+      letGo();
+    }
+    const storage = createWorkspaceStorage(folder, { lockName, lockTimeoutMs: 5_000 });
+    (await storage.lock())();
+  });
+
   it('a checkpoint torn by a crash leaves the old base and its journal in charge', async () => {
     const folder = newFolder();
     const tab = await openTab(folder);
