@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { concatBytes as concat } from '../core/bytes';
 import { StoreError } from '../core/store/errors';
 import type { StoragePort, StoredFile } from '../core/store/storagePort';
 import { segmentFileName, latestReadable, parseSegmentNames, type Segment, type Version } from './segments';
@@ -240,17 +241,6 @@ export function createWorkspaceStorage(folder: vscode.Uri, options: WorkspaceSto
  */
 function nextVersion(all: readonly Segment[], name: string): number {
   return Math.max(Date.now(), all.filter((s) => s.name === name).reduce((max, s) => Math.max(max, s.version), 0) + 1);
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function isNotFound(err: unknown): boolean {
