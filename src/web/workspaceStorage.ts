@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { concatBytes as concat } from '../core/bytes';
 import { StoreError } from '../core/store/errors';
 import type { StoragePort, StoredFile } from '../core/store/storagePort';
 import { segmentFileName, latestReadable, parseSegmentNames, type Segment, type Version } from './segments';
@@ -34,12 +35,26 @@ export interface WorkspaceStorageOptions {
  * rewrite rather than one new file per commit: opening then reads 32 files, not one per commit since the
  * last checkpoint. Writers hold the lock (navigator.locks), which is what keeps two tabs from erasing
  * each other's segments.
+ *
+ * Each call through vscode.workspace.fs is a round trip (to the window, and under code-server on to the
+ * server), so the port remembers what cannot change under it: a file's content never changes under its
+ * name (versions come from the clock and are never reused), so a file checked whole or read once stays
+ * so; and while this port holds the lock nobody else writes, so the folder's listing is read once per
+ * lock and then kept up to date by the port's own writes. A commit is then one listing, one write and
+ * one delete.
  */
 export function createWorkspaceStorage(folder: vscode.Uri, options: WorkspaceStorageOptions): StoragePort {
   const fs = options.fs ?? vscode.workspace.fs;
   const at = (file: string) => vscode.Uri.joinPath(folder, file);
   let folderReady: Promise<void> | undefined;
   let warned = false;
+  /** The folder's segments while this port holds the lock, kept by its own writes; undefined otherwise. */
+  let heldListing: Segment[] | undefined;
+  let holding = false;
+  /** Files whose length was checked against their name. */
+  const whole = new Set<string>();
+  /** The last segment read or written, by file name (its content never changes under that name). */
+  let tail: { file: string; bytes: Uint8Array } | undefined;
 
   const ensureFolder = (): Promise<void> =>
     (folderReady ??= Promise.resolve(fs.createDirectory(folder)).catch((err: unknown) => {
@@ -52,6 +67,13 @@ export function createWorkspaceStorage(folder: vscode.Uri, options: WorkspaceSto
     }));
 
   const listing = async (): Promise<Segment[]> => {
+    if (heldListing) return heldListing;
+    const found = await readListing();
+    if (holding) heldListing = found;
+    return found;
+  };
+
+  const readListing = async (): Promise<Segment[]> => {
     let entries: [string, vscode.FileType][];
     try {
       entries = await fs.readDirectory(folder);
@@ -63,6 +85,7 @@ export function createWorkspaceStorage(folder: vscode.Uri, options: WorkspaceSto
   };
 
   const readFile = async (file: string): Promise<Uint8Array | undefined> => {
+    if (tail?.file === file) return tail.bytes;
     try {
       return await fs.readFile(at(file));
     } catch (err) {
@@ -72,8 +95,11 @@ export function createWorkspaceStorage(folder: vscode.Uri, options: WorkspaceSto
   };
 
   const fileSize = async (file: string): Promise<number | undefined> => {
+    if (whole.has(file)) return parseSegmentNames([file])[0]?.size;
     try {
-      return (await fs.stat(at(file))).size;
+      const { size } = await fs.stat(at(file));
+      if (size === parseSegmentNames([file])[0]?.size) whole.add(file);
+      return size;
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -86,7 +112,15 @@ export function createWorkspaceStorage(folder: vscode.Uri, options: WorkspaceSto
 
   const writeNew = async (segment: Segment, bytes: Uint8Array): Promise<void> => {
     await ensureFolder();
-    await fs.writeFile(at(segment.file), bytes);
+    try {
+      await fs.writeFile(at(segment.file), bytes);
+    } catch (err) {
+      // what a failed write left is not known: look again
+      heldListing = undefined;
+      throw err;
+    }
+    whole.add(segment.file);
+    if (heldListing) heldListing = [...heldListing, segment];
   };
 
   const removeFiles = async (files: readonly Segment[]): Promise<void> => {
@@ -94,8 +128,14 @@ export function createWorkspaceStorage(folder: vscode.Uri, options: WorkspaceSto
       try {
         await fs.delete(at(s.file), { useTrash: false });
       } catch (err) {
-        if (!isNotFound(err)) throw err;
+        if (!isNotFound(err)) {
+          heldListing = undefined;
+          throw err;
+        }
       }
+      whole.delete(s.file);
+      if (tail?.file === s.file) tail = undefined;
+      if (heldListing) heldListing = heldListing.filter((h) => h.file !== s.file);
     }
   };
 
@@ -116,8 +156,10 @@ export function createWorkspaceStorage(folder: vscode.Uri, options: WorkspaceSto
             const bytes = await readFile(s.file);
             if (!bytes || bytes.length !== s.size) {
               vanished = true;
+              heldListing = undefined;
               break;
             }
+            if (s === version.segments.at(-1)) tail = { file: s.file, bytes };
             parts.push(start >= offset ? bytes : bytes.subarray(offset - start));
           }
           start = end;
@@ -138,11 +180,14 @@ export function createWorkspaceStorage(folder: vscode.Uri, options: WorkspaceSto
         if (!before || before.length !== last.size) throw new StoreError('persist-failed', `FocusFlow could not read ${last.file} to add to it; try again.`);
         written = { name, version: number, index: last.index, size: last.size + bytes.length, file: '' };
         written.file = segmentFileName(written);
-        await writeNew(written, concat([before, bytes]));
+        const after = concat([before, bytes]);
+        await writeNew(written, after);
+        tail = { file: written.file, bytes: after };
       } else {
         written = { name, version: number, index: last ? last.index + 1 : 0, size: bytes.length, file: '' };
         written.file = segmentFileName(written);
         await writeNew(written, bytes);
+        tail = { file: written.file, bytes };
       }
       // Only now is the shorter copy (and whatever a crash left torn) no longer needed.
       await removeFiles(all.filter((s) => s.name === name && s.file !== written.file && (s.version !== number || s.index >= written.index)));
@@ -153,7 +198,7 @@ export function createWorkspaceStorage(folder: vscode.Uri, options: WorkspaceSto
       const written: Segment = { name, version: nextVersion(all, name), index: 0, size: bytes.length, file: '' };
       written.file = segmentFileName(written);
       await writeNew(written, bytes);
-      await removeFiles(all.filter((s) => s.name === name));
+      await removeFiles(all.filter((s) => s.name === name && s.file !== written.file));
     },
 
     async list(prefix) {
@@ -171,28 +216,31 @@ export function createWorkspaceStorage(folder: vscode.Uri, options: WorkspaceSto
       await removeFiles((await listing()).filter((s) => s.name === name));
     },
 
-    lock: () =>
-      webLock(options.lockName, options.lockTimeoutMs ?? 15_000, (message) => {
+    async lock() {
+      const release = await webLock(options.lockName, options.lockTimeoutMs ?? 15_000, (message) => {
         if (warned) return;
         warned = true;
         options.onUnorderedWrites?.(message);
-      }),
+      });
+      // other tabs may have written since this port last held the lock: the first listing is read afresh
+      holding = true;
+      heldListing = undefined;
+      return () => {
+        holding = false;
+        heldListing = undefined;
+        release();
+      };
+    },
   };
 }
 
+/**
+ * Above every version of `name` in the folder, and from the clock: a name removed and written again
+ * (the journal after each checkpoint) never reuses a file name with other content, which is what lets
+ * the port trust a file it has seen whole.
+ */
 function nextVersion(all: readonly Segment[], name: string): number {
-  return all.filter((s) => s.name === name).reduce((max, s) => Math.max(max, s.version), 0) + 1;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return Math.max(Date.now(), all.filter((s) => s.name === name).reduce((max, s) => Math.max(max, s.version), 0) + 1);
 }
 
 function isNotFound(err: unknown): boolean {

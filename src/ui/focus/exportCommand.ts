@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { concatBytes } from '../../core/bytes';
 import { nextTurn } from '../../core/nextTurn';
 import { ExportError, exportHistory, parseExportFormat, type ExportSink } from '../../core/focus/exportHistory';
 import type { ExportFormat } from '../../core/focus/exportFormat';
@@ -65,15 +66,7 @@ function memorySink(): ExportSink & { bytes(): Uint8Array } {
   const parts: Uint8Array[] = [];
   return {
     write: async (text) => void parts.push(encoder.encode(text)),
-    bytes() {
-      const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-      let at = 0;
-      for (const p of parts) {
-        out.set(p, at);
-        at += p.length;
-      }
-      return out;
-    },
+    bytes: () => concatBytes(parts),
   };
 }
 
