@@ -1,7 +1,6 @@
 import type { JournalRecord, TableChanges } from './journalRecord';
 import { StoreError } from './errors';
 import type { SqlJsDb } from './sqlDb';
-import type { SqlParam } from './sqlDb';
 
 /** What a write group changed: rows the journal can carry, or a change only a whole image can. */
 export type Captured =
@@ -91,17 +90,14 @@ export class ChangeCapture {
     this.db.raw.updateHook(null);
   }
 
+  /** Each row's values in the table's declared column order, which is what a record without `columns` means. */
   private afterImages(table: string, rowids: Set<number>): TableChanges {
-    const changes: TableChanges = { columns: [], upserts: [], deletes: [] };
+    const changes: TableChanges = {};
     const select = `SELECT * FROM ${quoteName(table)} WHERE rowid = ?`;
     for (const rowid of rowids) {
-      const row = this.db.get<Record<string, SqlParam>>(select, [rowid]);
-      if (!row) {
-        changes.deletes.push(rowid);
-        continue;
-      }
-      if (!changes.columns.length) changes.columns = Object.keys(row);
-      changes.upserts.push([rowid, ...changes.columns.map((c) => row[c])]);
+      const row = this.db.values(select, [rowid]);
+      if (row) (changes.upserts ??= []).push([rowid, ...row]);
+      else (changes.deletes ??= []).push(rowid);
     }
     return changes;
   }
