@@ -15,7 +15,13 @@ export interface TableChanges {
    * bytes. Records written with names are still read.
    */
   columns?: string[];
+  /** Whole after-images: rows inserted, or rows whose changed columns are not known. */
   upserts?: [rowid: number, ...values: SqlParam[]][];
+  /**
+   * Rows that were only updated: the mask's bit i says column i of the table (declared order) changed,
+   * and the values are those columns' new values, in that order. Replay updates just them.
+   */
+  updates?: [rowid: number, mask: number, ...values: SqlParam[]][];
   deletes?: number[];
 }
 
@@ -99,11 +105,14 @@ function encodeValue(value: unknown): unknown {
  *  JSON.parse would visit every key and cost more than the parse itself at replay. */
 function reviveValues(record: JournalRecord): JournalRecord {
   for (const changes of Object.values(record.tables)) {
-    for (const row of changes.upserts ?? []) {
-      for (let i = 1; i < row.length; i++) if (row[i] !== null && typeof row[i] === 'object') row[i] = decodeValue(row[i]) as SqlParam;
-    }
+    for (const row of changes.upserts ?? []) revive(row, 1);
+    for (const row of changes.updates ?? []) revive(row, 2);
   }
   return record;
+}
+
+function revive(row: unknown[], from: number): void {
+  for (let i = from; i < row.length; i++) if (row[i] !== null && typeof row[i] === 'object') row[i] = decodeValue(row[i]);
 }
 
 function decodeValue(value: unknown): unknown {

@@ -1,5 +1,6 @@
 import type { SqlJsStatic } from 'sql.js';
 import { quoteName } from './capture';
+import { declaredColumns, maskedColumns } from './changedColumns';
 import { readGeneration, type Generation } from './generation';
 import { openImage } from './image';
 import { decodeRecords, type DecodedJournal, type JournalRecord, type TableChanges } from './journalRecord';
@@ -133,13 +134,24 @@ export function describeTail(decoded: DecodedJournal): string {
 /**
  * Redoes one record on the image it was made on; the caller holds a transaction and has set the
  * triggers aside (`withoutTriggers`): the rows they wrote at commit time are in the record already.
- * Applying a record twice gives the same rows as once (every change is a whole after-image or a
- * deletion by rowid).
+ * Applying a record again on its own result changes nothing (every change is a whole after-image, new
+ * values of named columns, or a deletion by rowid). Deletions go first, then updates in the order the group
+ * touched their rows, then whole rows (see `ChangeCapture` for why that order displaces through
+ * unique keys exactly what the commit displaced).
  */
 export function applyRecord(db: SqlJsDb, record: JournalRecord, tables: TableColumns = new TableColumns()): void {
   for (const [table, changes] of Object.entries(record.tables)) {
     const name = quoteName(table);
     for (const rowid of changes.deletes ?? []) db.run(`DELETE FROM ${name} WHERE rowid = ?`, [rowid]);
+    for (const [rowid, mask, ...values] of changes.updates ?? []) {
+      const columns = tables.of(db, table);
+      const changed = maskedColumns(columns.length, mask);
+      if (changed.length !== values.length) throw new Error(`an update of ${values.length} values for ${changed.length} changed columns of ${table}`);
+      const set = changed.map((i) => `${quoteName(columns[i])} = ?`).join(', ');
+      // In place, as at commit time. On the image the record was made on the row is there; applied again
+      // on a later state, a row a later record deleted is not, and that record deletes it anyway.
+      db.run(`UPDATE OR REPLACE ${name} SET ${set} WHERE rowid = ?`, [...values, rowid]);
+    }
     if (!changes.upserts?.length) continue;
     const columns = changes.columns ?? tables.of(db, table);
     for (const row of changes.upserts) {
@@ -187,15 +199,7 @@ export class TableColumns {
 
   of(db: SqlJsDb, table: string): string[] {
     let columns = this.known.get(table);
-    if (!columns) {
-      const stmt = db.raw.prepare(`SELECT * FROM ${quoteName(table)} LIMIT 0`);
-      try {
-        columns = stmt.getColumnNames();
-      } finally {
-        stmt.free();
-      }
-      this.known.set(table, columns);
-    }
+    if (!columns) this.known.set(table, (columns = declaredColumns(db, table)));
     return columns;
   }
 }

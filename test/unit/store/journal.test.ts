@@ -238,18 +238,42 @@ describe('store: commit journal', function () {
     await store.close();
   });
 
-  it('writes a one-row update as a record of its values alone: no column names, no empty lists', async () => {
+  it('writes an inserted row as its values alone (no column names, no empty lists), and an update as the columns it changed', async () => {
     const file = tempDbFile();
     const store = await openAt(file);
+    let before = sizeOf(journalOf(file));
     await store.write(insertSession('a'));
-    const before = sizeOf(journalOf(file));
-    await store.write((db) => db.run("UPDATE sessions SET label = 'renamed' WHERE id = 'a'"));
-    const bytes = fs.readFileSync(journalOf(file)).subarray(before);
-    const [{ record }] = decodeRecords(bytes).records;
-    assert.deepStrictEqual(Object.keys(record.tables.sessions), ['upserts'], 'only the after-image, in declared column order');
+    let bytes = fs.readFileSync(journalOf(file)).subarray(before);
+    const inserted = decodeRecords(bytes).records[0].record.tables.sessions;
+    assert.deepStrictEqual(Object.keys(inserted), ['upserts'], 'only the after-image, in declared column order');
+    assert.strictEqual(inserted.upserts![0][1], 'a');
+    before = sizeOf(journalOf(file));
+    await store.write((db) => db.run("UPDATE sessions SET label = 'renamed', paused_seconds = paused_seconds WHERE id = 'a'"));
+    bytes = fs.readFileSync(journalOf(file)).subarray(before);
+    const updated = decodeRecords(bytes).records[0].record.tables.sessions;
+    const labelBit = 2 ** store.read((db) => db.all<{ name: string }>("SELECT name FROM pragma_table_info('sessions')")).findIndex((c) => c.name === 'label');
+    assert.deepStrictEqual(updated, { updates: [[inserted.upserts![0][0], labelBit, 'renamed']] }, 'the label alone: paused_seconds was set to what it was');
     // The checkpoint's image is amortised over the records the bound holds: the bytes a change costs at
-    // 100k sessions follow the record's size (see the store bench). With column names this was ~540.
-    assert.ok(bytes.length < 400, `a one-row update took ${bytes.length} journal bytes`);
+    // 100k sessions follow the record's size (see the store bench). With every column named this was ~540.
+    assert.ok(bytes.length < 200, `a one-column update took ${bytes.length} journal bytes`);
+    assertSameDump(await dumpOnDisk(file), store.read(dump), 'base + journal reopen to the live database');
+    await store.close();
+  });
+
+  it('appends a group that changes one column of thousands of rows as one small record, not a whole image', async () => {
+    const file = tempDbFile();
+    // A bound the 6,000 new rows fit in, so that only the update could call for an image.
+    const store = await openAt(file, { journalLimitBytes: 4 << 20 });
+    await store.write((db) => {
+      for (let i = 0; i < 6_000; i++) insertSession(`s-${i}`, `a label of session ${i}`)(db);
+    });
+    const checkpoints = store.counters.checkpoints;
+    const before = sizeOf(journalOf(file));
+    // What a sync push does when it marks what it sent: one column of every row, in one write.
+    await store.write((db) => db.run('UPDATE sessions SET completed = 1'));
+    assert.strictEqual(store.counters.checkpoints, checkpoints, 'no whole image written');
+    const bytes = sizeOf(journalOf(file)) - before;
+    assert.ok(bytes < 6_000 * 24, `6,000 one-column updates took ${bytes} journal bytes`);
     assertSameDump(await dumpOnDisk(file), store.read(dump), 'base + journal reopen to the live database');
     await store.close();
   });
