@@ -274,9 +274,14 @@ export async function runSyncBench(): Promise<BenchResult[]> {
         value: ofCeiling,
         unit: '%',
         baseline: { name: 'raw bulk', value: 100 },
-        target: '>= 50 %',
-        ok: ofCeiling >= 50,
+        target: '>= 90 %',
+        ok: ofCeiling >= 90,
       },
+      // Why the line above can miss with nothing local to blame: the bare bulk create at the engine's
+      // batch size, with no database at all, against the same ceiling; and the engine against that bound.
+      { group: 'sync', name: `bound at the default batch as a share of the raw bulk ceiling`, value: (bulk.ms / bound.ms) * 100, unit: '%' },
+      { group: 'sync', name: `push throughput as a share of the bound at the default batch`, value: (bound.ms / engine.ms) * 100, unit: '%' },
+      { group: 'sync', name: `push at batch size 128 as a share of the raw bulk ceiling`, value: (bulk.ms / engineMax.ms) * 100, unit: '%' },
       {
         group: 'sync',
         name: `push ${WARMUP} with ${LINK_MS} ms latency per request (context, no target): engine`,
@@ -285,7 +290,7 @@ export async function runSyncBench(): Promise<BenchResult[]> {
         baseline: { name: 'naive loop', value: naiveOnLink.ms },
       },
       { group: 'sync', name: `push ${WARMUP} with ${LINK_MS} ms latency: engine speed-up over the naive loop`, value: naiveOnLink.ms / engineOnLink.ms, unit: 'x' },
-      { group: 'sync', name: `pull ${N} remote changes into a fresh database (one engine run)`, value: pull.ms, unit: 'ms', target: '< 2000 ms', ok: pull.ms < 2000 },
+      { group: 'sync', name: `pull ${N} remote changes into a fresh database (one engine run)`, value: pull.ms, unit: 'ms', target: '< 1000 ms', ok: pull.ms < 1000 },
       {
         group: 'sync',
         name: 'extra memory (peak RSS over start, push or pull)',

@@ -45,6 +45,14 @@ export class ChangedColumns {
     return changed;
   }
 
+  /**
+   * Drops what the triggers noted outside a group (another window's records applied on this connection),
+   * so that a window that only follows does not collect them for ever.
+   */
+  forget(): void {
+    if (this.db.get(`SELECT 1 AS y FROM temp.sqlite_master WHERE type = 'table' AND name = '${TABLE}'`)) this.db.run(`DELETE FROM temp.${TABLE} WHERE 1`);
+  }
+
   private install(schemaVersion: number): void {
     const db = this.db;
     for (const { name } of db.all<{ name: string }>(`SELECT name FROM temp.sqlite_master WHERE type = 'trigger' AND name LIKE '${TRIGGER_PREFIX}%'`)) {

@@ -2,6 +2,7 @@ import type { SqlJsStatic } from 'sql.js';
 import type { Logger } from '../logger';
 import { uuidv7 } from '../ids';
 import type { Captured } from './capture';
+import { ChangedColumns } from './changedColumns';
 import { writeGeneration, type Generation } from './generation';
 import { keepRoom } from './room';
 import { decodeRecords, encodeRecord, type DecodedJournal } from './journalRecord';
@@ -109,6 +110,7 @@ export class JournaledImage {
     }
     const decoded = decodeRecords(bytes, this.offset);
     const applied = this.applyRecords(this.db, decoded);
+    new ChangedColumns(this.db).forget();
     this.counters.recordsApplied += applied;
     return applied > 0;
   }
