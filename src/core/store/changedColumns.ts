@@ -5,9 +5,9 @@ const MAX_MASK_COLUMNS = 52;
 /** A row whose changed columns are not known (its rowid moved, or its table is too wide): write it whole. */
 export const WHOLE_ROW = -1;
 
-const TABLE = 'focusflow_changed';
+const TABLE = 'focusflow_changed_rows';
 const MARK = 'focusflow_changed_schema';
-const TRIGGER_PREFIX = 'focusflow_changed_';
+const TRIGGER_PREFIX = 'focusflow_changed_on_';
 
 /**
  * Which columns each UPDATE of a write group changed, so that a journal record carries those values

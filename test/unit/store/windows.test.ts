@@ -102,7 +102,7 @@ describe('store: many windows, one file', function () {
     assert.strictEqual(b.read((db) => db.get<{ label: string }>("SELECT label FROM sessions WHERE id = 's'")?.label), 'label 199');
     // The column triggers note every update on b's connection, its own and those it replays from a:
     // a window that only follows must not collect them for as long as it stays open.
-    const noted = b.read((db) => db.get<{ n: number }>('SELECT count(*) AS n FROM temp.focusflow_changed')?.n);
+    const noted = b.read((db) => db.get<{ n: number }>('SELECT count(*) AS n FROM temp.focusflow_changed_rows')?.n);
     assert.strictEqual(noted, 0);
     await Promise.all([a.close(), b.close()]);
   });
