@@ -264,6 +264,8 @@ describe('sync engine against the local TrailBase-compatible server', function (
       if (api !== 'shared_sessions') return rec;
       const list = rec.list.bind(rec);
       rec.list = async (lo) => {
+        // Bob is in other teams too (earlier tests): only this team's pages count.
+        if ((lo?.where as { team?: unknown } | undefined)?.team !== team.id) return list(lo);
         events.push('list');
         const page = await list(lo);
         pages.push(page.records.map((r) => (r as { updated_at: number }).updated_at));
@@ -275,6 +277,7 @@ describe('sync engine against the local TrailBase-compatible server', function (
     let failAt = 0;
     let saves = 0;
     b.store.write = ((fn: Parameters<typeof write>[0]) => {
+      // From this team's first page on (the pull takes its teams one after the other).
       if (!events.length) return write(fn);
       const n = ++saves;
       events.push(`save ${n}`);
@@ -294,7 +297,7 @@ describe('sync engine against the local TrailBase-compatible server', function (
         reader: 'test',
         pageSize: 7,
       });
-    const checkpoint = () => Number(b.store.read((db) => db.get<{ value: string }>("SELECT value FROM sync_state WHERE key LIKE 'pull.cp.shared_sessions.%'"))?.value);
+    const checkpoint = () => Number(b.store.read((db) => db.get<{ value: string }>('SELECT value FROM sync_state WHERE key = ?', [`pull.cp.shared_sessions.${team.id}`]))?.value);
 
     failAt = 2;
     await assert.rejects(pull(), /the disk is full/);
@@ -302,6 +305,7 @@ describe('sync engine against the local TrailBase-compatible server', function (
     assert.strictEqual(checkpoint(), Math.max(...pages[0]), 'the checkpoint is the last saved page\'s, not the one fetched ahead');
 
     failAt = 0;
+    events.length = 0;
     await pull();
     const local = new Set(localShared(b).map((r) => r.local_session_id as string));
     for (const s of sessions) assert.ok(local.has(s), `session ${s} was pulled`);
