@@ -1,4 +1,5 @@
-// Bundles the extension (Node, CommonJS) and the activity webview (browser, IIFE) into dist/.
+// Bundles the extension (Node and web worker builds, CommonJS) and the activity webview (browser, IIFE)
+// into dist/.
 // sql.js's wasm is copied beside the bundle: the extension reads it from disk and hands it to sql.js
 // as wasmBinary, so nothing is fetched at run time.
 const esbuild = require('esbuild');
@@ -49,6 +50,20 @@ const targets = [
     external: ['vscode'],
   },
 ];
+
+// The same extension for the browser's web worker extension host (vscode.dev, github.dev): CommonJS,
+// which that host loads (ESM fails there), and sql.js's `browser` build, which esbuild picks for this
+// platform and which has no `node:` imports. Node globals are not shimmed: a use of one is a bug, and
+// lint forbids them in the code this bundle is made of.
+targets.push({
+  ...common,
+  entryPoints: ['src/web.ts'],
+  outfile: 'dist/web.js',
+  platform: 'browser',
+  format: 'cjs',
+  target: 'es2022',
+  external: ['vscode'],
+});
 
 if (fs.existsSync(path.join(__dirname, 'src/webview/main.ts'))) {
   targets.push({

@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto';
+import { fromBase64, randomBytes, toHex } from './bytes';
 
 /**
  * Record ids. Every record we create carries an id we generated (UUIDv7: time-ordered, so indexes stay
@@ -18,8 +18,7 @@ let lastSeq = 0;
  * so ids made by this process are strictly increasing even when made in a tight loop.
  */
 export function uuidv7(nowMs: number = Date.now()): string {
-  const bytes = new Uint8Array(16);
-  randomFillSync(bytes);
+  const bytes = randomBytes(16);
   // Small steps back (clock adjustments, or our own overflow bump below) keep the sequence
   // increasing; an explicit time far from the last one (a test's fake clock) is taken as given.
   let ms = nowMs < lastMs && lastMs - nowMs < MAX_CLOCK_STEP_BACK_MS ? lastMs : nowMs;
@@ -95,7 +94,7 @@ export function uuidToBase64(uuid: string): string {
 /** TrailBase's id form → hyphenated lower-case UUID. */
 export function base64ToUuid(id: string): string {
   if (!BASE64_ID_PATTERN.test(id)) throw new TypeError(`not a url-safe base64 UUID: ${id}`);
-  return bytesToUuid(Buffer.from(id.replace(/-/g, '+').replace(/_/g, '/'), 'base64'));
+  return bytesToUuid(fromBase64(id));
 }
 
 function uuidToBytesChecked(uuid: string): Uint8Array {
@@ -119,6 +118,6 @@ function hexValue(code: number): number {
 }
 
 export function bytesToUuid(bytes: Uint8Array): string {
-  const hex = Buffer.from(bytes).toString('hex');
+  const hex = toHex(bytes);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

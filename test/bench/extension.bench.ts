@@ -5,7 +5,7 @@ import * as path from 'path';
 import type { BenchResult } from './report';
 
 const root = path.resolve(__dirname, '../..');
-const vsix = path.join(root, 'focusflow.vsix');
+export const vsix = path.join(root, 'focusflow.vsix');
 const targetMb = 1.5;
 
 /** Newest modification time of anything the package is built from. */
@@ -20,7 +20,7 @@ function newestSource(): number {
 }
 
 /** Builds the .vsix when it is missing or older than its sources, so the figure is this tree's. */
-function ensurePackage(): void {
+export function ensurePackage(): void {
   if (fs.existsSync(vsix) && fs.statSync(vsix).mtimeMs >= newestSource()) return;
   // npm's output goes to stderr: stdout may be carrying the --json report
   const r = spawnSync('npm', ['run', 'package'], { cwd: root, stdio: ['ignore', 2, 2] });

@@ -3,12 +3,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import initSqlJs from 'sql.js';
-import { DEFAULT_JOURNAL_LIMIT_BYTES, Store, type SqlDb } from '../../src/core/store';
-import { writeFileAtomic } from '../../src/core/store/atomicWrite';
+import { DEFAULT_JOURNAL_LIMIT_BYTES, type SqlDb } from '../../src/core/store';
+import { writeFileAtomic } from '../../src/node/store/atomicWrite';
 import type { SqlJsDb } from '../../src/core/store/sqlDb';
 import { silentLogger } from '../../src/core/logger';
 import { bundleScript } from '../support/bundleScript';
 import type { BenchResult } from './report';
+import { openStoreOnDisk } from '../../src/node/store/openStore';
 
 const SIZES = [1_000, 10_000, 100_000];
 const RUNS = 7;
@@ -34,7 +35,7 @@ function median(values: number[]): number {
 
 async function seededFile(count: number): Promise<string> {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'focusflow-bench-')), 'focusflow.sqlite');
-  const { store } = await Store.open({ file, logger: silentLogger });
+  const { store } = await openStoreOnDisk({ file, logger: silentLogger });
   await store.write((db) => seed(db, count));
   await store.close();
   return file;
@@ -78,8 +79,8 @@ export async function runStoreBench(): Promise<BenchResult[]> {
 
     // One change made durable: a journal record (append + fsync) against the whole-image path the store
     // used before, export + temp file + fsync + rename, of the same database in the same run.
-    const a = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
-    const b = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
+    const a = (await openStoreOnDisk({ file, logger: silentLogger, pollMs: 60_000 })).store;
+    const b = (await openStoreOnDisk({ file, logger: silentLogger, pollMs: 60_000 })).store;
     const journal: number[] = [];
     const whole: number[] = [];
     const follow: number[] = [];
@@ -169,10 +170,10 @@ function floorParts(floors: Timed[], bytes: number): BenchResult[] {
 
 /** Bytes written per one-row change over one whole journal cycle (records, then the checkpoint). */
 async function amortised(file: string): Promise<BenchResult[]> {
-  const { store } = await Store.open({ file, logger: silentLogger, pollMs: 60_000 });
+  const { store } = await openStoreOnDisk({ file, logger: silentLogger, pollMs: 60_000 });
   await store.close();
   const imageBytes = fs.statSync(file).size;
-  const reopened = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
+  const reopened = (await openStoreOnDisk({ file, logger: silentLogger, pollMs: 60_000 })).store;
   const startBytes = reopened.counters.bytesWritten;
   const startCheckpoints = reopened.counters.checkpoints;
   let commits = 0;
@@ -205,7 +206,7 @@ async function amortised(file: string): Promise<BenchResult[]> {
  * getting busier or quieter between the two does not show up as replay.
  */
 async function activationWithFullJournal(file: string, script: string, env: NodeJS.ProcessEnv): Promise<BenchResult> {
-  const { store } = await Store.open({ file, logger: silentLogger, pollMs: 60_000, journalLimitBytes: Number.MAX_SAFE_INTEGER });
+  const { store } = await openStoreOnDisk({ file, logger: silentLogger, pollMs: 60_000, journalLimitBytes: Number.MAX_SAFE_INTEGER });
   const journalFile = `${file}.journal`;
   for (let i = 0; !fs.existsSync(journalFile) || fs.statSync(journalFile).size < DEFAULT_JOURNAL_LIMIT_BYTES - 512; i++) {
     await store.write(edit(i, `journal ${i}`));
@@ -236,7 +237,7 @@ async function activationWithFullJournal(file: string, script: string, env: Node
 
 async function burst(): Promise<BenchResult[]> {
   const file = await seededFile(1_000);
-  const { store } = await Store.open({ file, logger: silentLogger });
+  const { store } = await openStoreOnDisk({ file, logger: silentLogger });
   let before = store.counters.persists;
   let t = performance.now();
   await Promise.all(Array.from({ length: 1000 }, (_, i) => store.write(edit(i, 'burst'))));

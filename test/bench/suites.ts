@@ -2,6 +2,7 @@ import type { BenchResult } from './report';
 import { runActivityBench } from './activity.bench';
 import { runClientBench } from './client.bench';
 import { runExtensionBench } from './extension.bench';
+import { runHostsBench } from './hosts.bench';
 import { runServerBench } from './server.bench';
 import { runStoreBench } from './store.bench';
 import { runSyncBench } from './sync.bench';
@@ -19,4 +20,5 @@ export const suites: BenchSuite[] = [
   { name: 'activity', run: runActivityBench },
   { name: 'server', run: runServerBench },
   { name: 'sync', run: runSyncBench },
+  { name: 'hosts', run: runHostsBench },
 ];

@@ -20,6 +20,7 @@ import { TrailBaseClient, type Tokens } from '../../src/core/trailbase';
 import { startTestServer, type TestServer } from '../server/harness';
 import { tempDbFile } from '../support/bundleScript';
 import type { BenchResult } from './report';
+import { openStoreOnDisk } from '../../src/node/store/openStore';
 
 const N = 10_000;
 const WARMUP = 1_000;
@@ -64,7 +65,7 @@ function remoteBody(team: string, user: string, i: number): Record<string, unkno
 
 /** A local database holding `count` shared sessions with their queued creates, as sharing leaves them. */
 async function queuedStore(teamB64: string, userB64: string, count: number): Promise<Store> {
-  const { store } = await Store.open({ file: tempDbFile(), logger: silentLogger });
+  const { store } = await openStoreOnDisk({ file: tempDbFile(), logger: silentLogger });
   const queue = new SyncQueue({ registry: createEntityRegistry(), clock: systemClock });
   const team = base64ToUuid(teamB64);
   const user = base64ToUuid(userB64);
@@ -217,7 +218,7 @@ export async function runSyncBench(): Promise<BenchResult[]> {
     const bob = await signIn(server, 'bench-sync-bob@example.com');
     const { invite_code } = await alice.client.records('teams', z.object({ invite_code: z.string() })).read(engineTeam);
     await bob.client.records('join_requests', z.unknown()).create({ id: uuidToBase64(uuidv7()), invite_code });
-    const { store: bobStore } = await Store.open({ file: tempDbFile(), logger: silentLogger });
+    const { store: bobStore } = await openStoreOnDisk({ file: tempDbFile(), logger: silentLogger });
     const state: ConnectionState = {
       status: 'connected',
       connection: { serverUrl: server.url, userId: bob.userId, connectedAt: Date.now() },

@@ -9,6 +9,7 @@ import { startTestServer, type TestServer } from '../server/harness';
 import { tempDbFile } from '../support/bundleScript';
 import { PASSWORD, uniqueEmail } from './helpers';
 import { MemoryTokenStore } from '../support/memoryTokenStore';
+import { openStoreOnDisk } from '../../src/node/store/openStore';
 
 function service(store: Store, tokens: MemoryTokenStore): ConnectionService {
   return new ConnectionService({
@@ -30,7 +31,7 @@ describe('team connection (against the local TrailBase-compatible server)', func
     const { id } = await server.createVerifiedUser(email, PASSWORD);
     const file = tempDbFile();
     const tokens = new MemoryTokenStore();
-    const first = (await Store.open({ file, logger: silentLogger })).store;
+    const first = (await openStoreOnDisk({ file, logger: silentLogger })).store;
     const connection = await service(first, tokens).connect(server.url, email, PASSWORD);
     assert.strictEqual(connection.userId, id);
     assert.strictEqual(connection.email, email);
@@ -43,7 +44,7 @@ describe('team connection (against the local TrailBase-compatible server)', func
 
     await server.stop();
     try {
-      const second = (await Store.open({ file, logger: silentLogger })).store;
+      const second = (await openStoreOnDisk({ file, logger: silentLogger })).store;
       const restored = await service(second, tokens).restore();
       assert.strictEqual(restored.status, 'connected');
       assert.strictEqual(restored.status === 'connected' && restored.connection.userId, id);
@@ -56,7 +57,7 @@ describe('team connection (against the local TrailBase-compatible server)', func
   it('says it is restoring while the stored sign-in is read, and signed out with the next step when it cannot be read', async () => {
     const email = uniqueEmail('restoring');
     await server.createVerifiedUser(email, PASSWORD);
-    const { store } = await Store.open({ file: tempDbFile(), logger: silentLogger });
+    const { store } = await openStoreOnDisk({ file: tempDbFile(), logger: silentLogger });
     try {
       const tokens = new MemoryTokenStore();
       await service(store, tokens).connect(server.url, email, PASSWORD);
@@ -80,7 +81,7 @@ describe('team connection (against the local TrailBase-compatible server)', func
   it('disconnecting while the stored sign-in is still being read forgets it and ends its server session', async () => {
     const email = uniqueEmail('restoring-disconnect');
     await server.createVerifiedUser(email, PASSWORD);
-    const { store } = await Store.open({ file: tempDbFile(), logger: silentLogger });
+    const { store } = await openStoreOnDisk({ file: tempDbFile(), logger: silentLogger });
     try {
       const tokens = new MemoryTokenStore();
       await service(store, tokens).connect(server.url, email, PASSWORD);
@@ -109,7 +110,7 @@ describe('team connection (against the local TrailBase-compatible server)', func
   it('refuses a wrong password with a message that says what to check, and stores nothing', async () => {
     const email = uniqueEmail('wrong');
     await server.createVerifiedUser(email, PASSWORD);
-    const { store } = await Store.open({ file: tempDbFile(), logger: silentLogger });
+    const { store } = await openStoreOnDisk({ file: tempDbFile(), logger: silentLogger });
     const tokens = new MemoryTokenStore();
     await assert.rejects(service(store, tokens).connect(server.url, email, 'not-the-password'), (err: Error & { kind?: string }) => {
       assert.strictEqual(err.kind, 'auth');
@@ -122,7 +123,7 @@ describe('team connection (against the local TrailBase-compatible server)', func
   });
 
   it('refuses plain http to a remote host before sending anything', async () => {
-    const { store } = await Store.open({ file: tempDbFile(), logger: silentLogger });
+    const { store } = await openStoreOnDisk({ file: tempDbFile(), logger: silentLogger });
     await assert.rejects(service(store, new MemoryTokenStore()).connect('http://focus.example.com', 'a@example.com', PASSWORD), (err: Error & { kind?: string }) => {
       assert.strictEqual(err.kind, 'validation');
       assert.match(err.message, /https/);
@@ -134,7 +135,7 @@ describe('team connection (against the local TrailBase-compatible server)', func
   it('disconnects: ends the server session, forgets the secrets and the row, keeps local sessions', async () => {
     const email = uniqueEmail('disconnect');
     await server.createVerifiedUser(email, PASSWORD);
-    const { store } = await Store.open({ file: tempDbFile(), logger: silentLogger });
+    const { store } = await openStoreOnDisk({ file: tempDbFile(), logger: silentLogger });
     const now = new Date().toISOString();
     await store.write((db) =>
       db.run(
@@ -176,7 +177,7 @@ describe('team connection: switching accounts on one server', function () {
     const { id: bId } = await server.createVerifiedUser(b, PASSWORD);
     const file = tempDbFile();
     const tokens = new MemoryTokenStore();
-    const first = (await Store.open({ file, logger: silentLogger })).store;
+    const first = (await openStoreOnDisk({ file, logger: silentLogger })).store;
     const connection = service(first, tokens);
     await connection.connect(server.url, a, PASSWORD);
     const seen: string[] = [];
@@ -186,7 +187,7 @@ describe('team connection: switching accounts on one server', function () {
     assert.ok(tokens.tokens, "the new account's tokens are stored");
     await first.close();
 
-    const second = (await Store.open({ file, logger: silentLogger })).store;
+    const second = (await openStoreOnDisk({ file, logger: silentLogger })).store;
     const restored = await service(second, tokens).restore();
     assert.strictEqual(restored.status, 'connected');
     assert.strictEqual(restored.status === 'connected' && restored.connection.userId, bId);
@@ -216,8 +217,8 @@ describe('team connection: two windows on one database', function () {
     const { id: bId } = await server.createVerifiedUser(b, PASSWORD);
     const file = tempDbFile();
     const tokens = new MemoryTokenStore();
-    const first = (await Store.open({ file, logger: silentLogger })).store;
-    const second = (await Store.open({ file, logger: silentLogger })).store;
+    const first = (await openStoreOnDisk({ file, logger: silentLogger })).store;
+    const second = (await openStoreOnDisk({ file, logger: silentLogger })).store;
     const one = service(first, tokens);
     const two = service(second, tokens);
     try {

@@ -11,13 +11,14 @@ import { ServerError, TrailBaseClient } from '../../src/core/trailbase';
 import { tempDbFile } from '../support/bundleScript';
 import { fakeJwt, HostileServer } from '../support/hostileServer';
 import { MemoryTokenStore } from '../support/memoryTokenStore';
+import { openStoreOnDisk } from '../../src/node/store/openStore';
 
 describe('sign-in replies are proven whole before anything is stored', function () {
   let server: HostileServer;
   let store: Store;
   before(async () => (server = await HostileServer.start()));
   after(async () => server?.stop());
-  beforeEach(async () => (store = (await Store.open({ file: tempDbFile(), logger: silentLogger })).store));
+  beforeEach(async () => (store = (await openStoreOnDisk({ file: tempDbFile(), logger: silentLogger })).store));
   afterEach(async () => store?.close());
 
   function service(tokens: MemoryTokenStore): ConnectionService {

@@ -5,13 +5,13 @@ import { shareSession, unshareSession, updateSharedSession } from '../../src/cor
 import { createEntityRegistry } from '../../src/core/models';
 import { TeamService } from '../../src/core/team/teams';
 import { silentLogger } from '../../src/core/logger';
-import { Store } from '../../src/core/store';
 import { startTestServer, type TestServer } from '../server/harness';
 import { completedSessions, createTeam, joinTeam, machine, remoteShared, userAccount, type Machine } from './syncFixtures';
 import { PASSWORD } from './helpers';
 import type { ConflictStrategy } from '../../src/core/sync/conflict';
 import type { Clock } from '../../src/core/clock';
 import { tempDbFile } from '../support/bundleScript';
+import { openStoreOnDisk } from '../../src/node/store/openStore';
 
 function localShared(m: Machine): Record<string, unknown>[] {
   return m.store.read((db) => db.all('SELECT * FROM shared_sessions ORDER BY id'));
@@ -399,7 +399,7 @@ describe('sync engine against the local TrailBase-compatible server', function (
     assert.strictEqual(row()?.retry_count, 1);
     assert.ok((row()?.next_attempt_at ?? 0) > Date.now() + 1_000, 'the next attempt waits');
     await server.clearFaults();
-    const reopened = await Store.open({ file, logger: silentLogger });
+    const reopened = await openStoreOnDisk({ file, logger: silentLogger });
     const persisted = reopened.store.read((db) => db.get<{ next_attempt_at: number }>('SELECT next_attempt_at FROM sync_queue'));
     await reopened.store.close();
     assert.strictEqual(persisted?.next_attempt_at, row()?.next_attempt_at, 'the backoff is in the file');

@@ -18,6 +18,7 @@ import type { TestServer } from '../server/harness';
 import { tempDbFile } from '../support/bundleScript';
 import { PASSWORD, uniqueEmail } from './helpers';
 import { MemoryTokenStore } from '../support/memoryTokenStore';
+import { openStoreOnDisk } from '../../src/node/store/openStore';
 
 export interface MachineOptions {
   file?: string;
@@ -54,7 +55,7 @@ export async function userAccount(server: TestServer, prefix: string): Promise<{
 /** Signs `email` in on a new machine (a new database file unless `file` is given) and starts its engine. */
 export async function machine(server: TestServer, email: string, teamId: string | undefined, o: MachineOptions = {}): Promise<Machine> {
   const clock = o.clock ?? systemClock;
-  const { store } = await Store.open({ file: o.file ?? tempDbFile(), logger: silentLogger });
+  const { store } = await openStoreOnDisk({ file: o.file ?? tempDbFile(), logger: silentLogger });
   const tokens = new MemoryTokenStore();
   const connection = new ConnectionService({
     store,

@@ -8,6 +8,7 @@ import type { TestServer } from '../server/harness';
 import { MemoryTokenStore } from '../support/memoryTokenStore';
 import { tempDbFile } from '../support/bundleScript';
 import { PASSWORD, uniqueEmail } from './helpers';
+import { openStoreOnDisk } from '../../src/node/store/openStore';
 
 export interface Machine {
   email: string;
@@ -22,7 +23,7 @@ export interface Machine {
 export async function signedInMachine(server: TestServer, prefix: string, existing?: string, o: { fetch?: typeof fetch } = {}): Promise<Machine> {
   const email = existing ?? uniqueEmail(prefix);
   if (!existing) await server.createVerifiedUser(email, PASSWORD);
-  const { store } = await Store.open({ file: tempDbFile(), logger: silentLogger });
+  const { store } = await openStoreOnDisk({ file: tempDbFile(), logger: silentLogger });
   const tokens = new MemoryTokenStore();
   const connection = new ConnectionService({
     store,

@@ -1,5 +1,7 @@
 // Checks the packaged extension the way a user receives it: focusflow.vsix (from `npm run package`)
-// holds only what .vscodeignore promises to ship, and a real VS Code (code-server) installs it.
+// holds only what .vscodeignore promises to ship, both builds (Node and web worker) fit in 1.5 MB, a
+// real VS Code (code-server) installs it, and, forced into the browser's web worker host, its status bar
+// timer starts from the command palette (vsix-web-palette.js).
 // usage: node test/host/check-vsix.js [VSIX]
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -21,7 +23,8 @@ const allowed = [
   /^extension\/dist\/[^/]+\.(js|wasm)$/,
   /^extension\/media\//,
 ];
-const required = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/sql-wasm.wasm',
+const MAX_BYTES = 1.5 * 1024 * 1024;
+const required = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/web.js', 'extension/dist/sql-wasm.wasm',
   // the Marketplace and Open VSX show this icon on the listing
   `extension/${manifest.icon}`];
 
@@ -51,7 +54,7 @@ function checkContents() {
   return { names, problems };
 }
 
-/** Installs the vsix into a fresh code-server profile and returns what code-server lists. */
+/** Installs the vsix into a fresh code-server profile, drives it in the web worker, and returns what it found. */
 function installIntoCodeServer() {
   const setup = spawnSync('bash', [path.join(__dirname, 'setup.sh'), hostDir], { stdio: 'inherit' });
   if (setup.status !== 0) throw new Error(`code-server host setup failed (exit ${setup.status})`);
@@ -69,9 +72,11 @@ function installIntoCodeServer() {
     console.log(run(['--install-extension', vsix]).trim());
     const listed = run(['--list-extensions', '--show-versions']).split('\n').map((l) => l.trim().toLowerCase());
     const installedDir = path.join(tmp, 'ext', `${extensionId}-${manifest.version}`);
+    const web = spawnSync(process.execPath, [path.join(__dirname, 'vsix-web-palette.js'), hostDir, path.join(tmp, 'ext'), extensionId], { stdio: 'inherit', timeout: 240_000 });
     return {
       listed: listed.includes(`${extensionId}@${manifest.version}`),
-      hasBundle: fs.existsSync(path.join(installedDir, 'dist/extension.js')),
+      hasBundle: fs.existsSync(path.join(installedDir, 'dist/extension.js')) && fs.existsSync(path.join(installedDir, 'dist/web.js')),
+      webTimer: web.status === 0,
     };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -81,14 +86,16 @@ function installIntoCodeServer() {
 function main() {
   if (!fs.existsSync(vsix)) throw new Error(`${path.relative(root, vsix)} is missing: run \`npm run package\` first`);
   const { names, problems } = checkContents();
-  const kb = (fs.statSync(vsix).size / 1024).toFixed(0);
-  console.log(`vsix: ${path.basename(vsix)}, ${kb} KiB, ${names.length} entries`);
+  const bytes = fs.statSync(vsix).size;
+  console.log(`vsix: ${path.basename(vsix)}, ${(bytes / 1024).toFixed(0)} KiB (limit ${MAX_BYTES / 1024} KiB), ${names.length} entries`);
+  if (bytes > MAX_BYTES) problems.push(`is ${(bytes / 1024).toFixed(0)} KiB, over the ${MAX_BYTES / 1024} KiB limit`);
   const installed = installIntoCodeServer();
   if (!installed.listed) problems.push(`code-server does not list ${extensionId}@${manifest.version} after installing`);
-  if (!installed.hasBundle) problems.push('the installed extension folder has no dist/extension.js');
+  if (!installed.hasBundle) problems.push('the installed extension folder lacks dist/extension.js or dist/web.js');
+  if (!installed.webTimer) problems.push('forced into the web worker host, its timer did not start from the palette (above)');
   for (const p of problems) console.error(`vsix: FAIL: ${p}`);
   if (problems.length > 0) process.exit(1);
-  console.log(`vsix: contents as .vscodeignore promises; code-server installed ${extensionId}@${manifest.version}`);
+  console.log(`vsix: contents as .vscodeignore promises; code-server installed ${extensionId}@${manifest.version}; the web worker build ran from the palette`);
 }
 
 try {

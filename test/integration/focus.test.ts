@@ -5,8 +5,8 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { FocusFlowApi } from '../../src/extension';
 import { silentLogger } from '../../src/core/logger';
-import { Store } from '../../src/core/store';
 import { activateExtension, answerQuickPick, readDb, waitFor } from './helpers';
+import { openStoreOnDisk } from '../../src/node/store/openStore';
 
 interface SessionRow {
   id: string;
@@ -158,7 +158,7 @@ describe('focus timer in a real VS Code host', () => {
   it('completes a session another window started that fell due, at its due time', async function () {
     this.timeout(20_000);
     // A second Store on the same file is what another VS Code window is.
-    const { store } = await Store.open({ file: api.dbPath, logger: silentLogger });
+    const { store } = await openStoreOnDisk({ file: api.dbPath, logger: silentLogger });
     const id = `it-due-${Date.now()}`;
     const start = Date.now() - 26 * 60_000;
     const startIso = new Date(start).toISOString();

@@ -8,7 +8,7 @@ import type { FocusFlowApi } from '../../src/extension';
 import { silentLogger } from '../../src/core/logger';
 import { DEFAULT_JOURNAL_LIMIT_BYTES } from '../../src/core/store';
 import { JournaledImage } from '../../src/core/store/journaledImage';
-import { createNodeStorage } from '../../src/core/store/nodeStorage';
+import { createNodeStorage } from '../../src/node/store/nodeStorage';
 import { SqlJsDb } from '../../src/core/store/sqlDb';
 
 export const EXTENSION_ID = 'focusflow.focusflow';

@@ -1,8 +1,8 @@
 /**
  * The files the store keeps, behind the few operations the journal needs. The Node implementation
- * (`nodeStorage.ts`) fsyncs and renames; a browser one over `vscode.workspace.fs` can offer the same
- * operations without append or fsync (a journal record is small and self-checking, so one commit can be
- * one new small file or one bounded rewrite there). Names are plain file names inside one folder.
+ * (`src/node/store/nodeStorage.ts`) fsyncs and renames; the browser's (`src/web/workspaceStorage.ts`)
+ * offers the same operations over `vscode.workspace.fs`, which has no append or fsync, by keeping each
+ * file as segments that a commit rewrites within a bound. Names are plain file names inside one folder.
  */
 export interface StoragePort {
   /** Where the files live, for messages to the user. */

@@ -1,4 +1,3 @@
-import * as path from 'path';
 import type { SqlJsStatic } from 'sql.js';
 import type { Logger } from '../logger';
 import { Emitter, type Event } from '../events';
@@ -8,8 +7,8 @@ import { applyAndPersist, unreadableError, type Outcome, type PendingWrite } fro
 import { loadAtOpen, type Recovered } from './openFiles';
 import { JournaledImage, type Counters } from './journaledImage';
 import { migrations as allMigrations, type Migration } from './migrations';
-import { createNodeStorage } from './nodeStorage';
 import { loadSqlJs } from './sqlite';
+import { nextTurn } from '../nextTurn';
 import { SqlJsDb, type SqlDb } from './sqlDb';
 import type { StoragePort } from './storagePort';
 
@@ -26,18 +25,16 @@ import type { StoragePort } from './storagePort';
 export const DEFAULT_JOURNAL_LIMIT_BYTES = 1 << 20;
 
 export interface StoreOptions {
-  /** The database file (the base image); the journal and the lock are files beside it. */
+  /**
+   * The database file (the base image) as the user would find it, for messages; its last segment names
+   * the base in `storage`, and the journal is a file beside it.
+   */
   file: string;
   logger: Logger;
-  /**
-   * Where the files live. The entry point passes the platform's port; without one, the store uses the
-   * local disk through Node (tests, and tools run under Node).
-   */
-  storage?: StoragePort;
+  /** Where the files live: the entry point picks the platform's port (a local disk, or vscode.workspace.fs). */
+  storage: StoragePort;
   /** sql.js's wasm bytes; without them sql.js locates its own file (fine under Node, not in a bundle). */
   wasmBinary?: Uint8Array;
-  lockStaleMs?: number;
-  lockTimeoutMs?: number;
   /** How often to look for other windows' writes when no file event arrives. */
   pollMs?: number;
   /** Tests open at an older schema to prove each upgrade path. */
@@ -98,10 +95,8 @@ export class Store {
 
   static async open(options: StoreOptions): Promise<OpenResult> {
     const { file, logger } = options;
-    const baseName = path.basename(file);
-    const storage =
-      options.storage ??
-      createNodeStorage(path.dirname(file), { lockName: `${baseName}.lock`, lockStaleMs: options.lockStaleMs, lockTimeoutMs: options.lockTimeoutMs });
+    const { storage } = options;
+    const baseName = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
     const sql = await loadSqlJs(options.wasmBinary);
     const release = await storage.lock();
     try {
@@ -173,7 +168,7 @@ export class Store {
 
   private async flush(): Promise<void> {
     // Let every write issued in this turn of the event loop join the first group.
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     try {
       while (this.pending.length) {
         const group = this.pending;

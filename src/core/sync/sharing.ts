@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Disposable, Event } from '../events';
 import type { FocusChange } from '../focus/focusService';
 import type { SessionRow as SessionTableRow } from '../focus/sessionRows';
+import { sha256 } from '../bytes';
 import { bytesToUuid, stampUuidV7, toLocalId } from '../ids';
 import type { Logger } from '../logger';
 import { SharedSession, type SharedSessionRecord } from '../models';
@@ -56,7 +56,7 @@ type SessionRow = Pick<
  * time is the session's start and whose remaining bits come from a hash of the three ids.
  */
 export function sharedSessionId(teamId: string, userId: string, sessionId: string, startMs: number): string {
-  const bytes = createHash('sha256').update(`${teamId}\n${userId}\n${sessionId}`).digest().subarray(0, 16);
+  const bytes = sha256(`${teamId}\n${userId}\n${sessionId}`).subarray(0, 16);
   return bytesToUuid(stampUuidV7(bytes, Math.max(0, Math.floor(startMs))));
 }
 

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../clock';
 import { Emitter, type Disposable, type Event } from '../events';
 import type { FocusChange } from '../focus/focusService';
 import type { FocusSession } from '../focus/session';
 import { dueAt } from '../focus/timer';
-import { base64ToUuid, uuidToBase64 } from '../ids';
+import { sha256 } from '../bytes';
+import { base64ToUuid, bytesToUuid, uuidToBase64 } from '../ids';
 import type { Logger } from '../logger';
 import { isClientError, MAX_LIST_LIMIT, type Subscription, type TrailBaseClient } from '../trailbase';
 import { toLocalId, type TeamConnection } from './teams';
@@ -33,11 +33,10 @@ export interface PresenceOptions {
  * form: version and variant bits set on a hash of the two ids.
  */
 export function presenceId(teamId: string, userId: string): string {
-  const bytes = createHash('sha256').update(`presence\n${teamId}\n${userId}`).digest().subarray(0, 16);
+  const bytes = sha256(`presence\n${teamId}\n${userId}`).subarray(0, 16);
   bytes[6] = 0x70 | (bytes[6] & 0x0f);
   bytes[8] = 0x80 | (bytes[8] & 0x3f);
-  const hex = Buffer.from(bytes).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return bytesToUuid(bytes);
 }
 
 /**

@@ -1,23 +1,21 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { Emitter, type Event } from '../events';
 import { base64ToUuid, uuidToBase64, uuidv7 } from '../ids';
 import type { MemberRecord, MemberRole } from '../models/member';
 import { forgetLocalTeam } from '../sync/pull';
 import type { TrailBaseClient } from '../trailbase';
+import { InviteCodes } from './inviteCodes';
 import { MemberAdmin, type MemberTarget } from './memberAdmin';
 import { MemberEmails } from './memberEmails';
 import { fetchMembers, localMembers, replaceMembers, type RemoteMemberRow } from './memberRows';
 import { toLocalId, type TeamContext } from './teamContext';
-import { isBadRequest, isOffline, lastOwner, refusal, TeamError } from './teamErrors';
+import { isBadRequest, isOffline, lastOwner, TeamError } from './teamErrors';
 import { refreshTeamRows, saveMyTeamRows } from './teamRows';
 import type { MembersSource, TeamServiceOptions, TeamSummary } from './teamTypes';
 
 export type { MembersSource, TeamConnection, TeamServiceOptions, TeamSummary } from './teamTypes';
 export type { MemberTarget } from './memberAdmin';
 export { toLocalId } from './teamContext';
-
-const joinRequestRow = z.object({ team: z.string().nullable() });
 
 /**
  * Creating, joining, leaving and switching teams, and managing members. Every server change is written
@@ -30,6 +28,7 @@ export class TeamService {
   readonly onDidChange: Event<void> = this.changes.event;
   private readonly admin: MemberAdmin;
   private readonly emails: MemberEmails;
+  private readonly codes: InviteCodes;
 
   constructor(private readonly o: TeamServiceOptions) {
     const context: TeamContext = {
@@ -44,6 +43,7 @@ export class TeamService {
     };
     this.admin = new MemberAdmin(context);
     this.emails = new MemberEmails(context);
+    this.codes = new InviteCodes(context);
   }
 
   /** The signed-in user's local id, or undefined when not connected. */
@@ -86,56 +86,18 @@ export class TeamService {
   }
 
   async joinTeam(inviteCode: string): Promise<TeamSummary> {
-    const code = inviteCode.trim();
-    if (code.length < 12 || code.length > 64 || /\s/.test(code)) {
-      throw new TeamError('wrong-code', 'An invite code is 12 to 64 characters without spaces. Copy it again from whoever invited you.');
-    }
-    const { client } = this.session();
-    const requestId = uuidToBase64(uuidv7());
-    try {
-      await client.records('join_requests', z.unknown()).create({ id: requestId, invite_code: code });
-    } catch (err) {
-      // The kit's trigger refuses an unknown code, which TrailBase answers as a 400.
-      if (isBadRequest(err)) {
-        throw new TeamError('wrong-code', `No team has the invite code "${code}". Check it with whoever invited you: codes change when an owner or admin rotates them.`);
-      }
-      throw err;
-    }
-    const request = await client.records('join_requests', joinRequestRow).read(requestId);
-    if (!request.team) throw new TeamError('wrong-code', `No team has the invite code "${code}". Ask whoever invited you for the current code.`);
-    const teamId = base64ToUuid(request.team);
-    await refreshTeamRows(this.o.store, client, teamId);
-    return this.activate(teamId);
+    return this.activate(await this.codes.join(inviteCode));
   }
 
   /** The invite code, fresh from the server when it can be reached, else the local copy. */
   async inviteCode(teamId?: string): Promise<{ teamId: string; inviteCode: string }> {
-    const id = this.teamOf(teamId);
-    const s = this.o.connection.state;
-    if (s.status === 'connected') {
-      try {
-        await refreshTeamRows(this.o.store, s.client, id);
-      } catch (err) {
-        if (!isOffline(err)) throw err;
-      }
-    }
+    const id = await this.codes.refresh(teamId);
     return { teamId: id, inviteCode: this.summary(id).inviteCode };
   }
 
   /** Owners and admins only: a new code, after which the old one no longer lets anyone join. */
-  async rotateInviteCode(teamId?: string): Promise<{ teamId: string; inviteCode: string }> {
-    const { client } = this.session();
-    const id = this.teamOf(teamId);
-    const name = this.teamName(id);
-    const code = randomBytes(12).toString('hex');
-    try {
-      await client.records('teams', z.unknown()).update(uuidToBase64(id), { invite_code: code });
-    } catch (err) {
-      throw refusal(err, `Only owners and admins of "${name}" can rotate its invite code. Ask one of them, or share the current code.`);
-    }
-    await refreshTeamRows(this.o.store, client, id);
-    this.changes.fire();
-    return { teamId: id, inviteCode: code };
+  rotateInviteCode(teamId?: string): Promise<{ teamId: string; inviteCode: string }> {
+    return this.codes.rotate(teamId);
   }
 
   /** Leaves the team; the last owner is refused, since a team always keeps an owner. */

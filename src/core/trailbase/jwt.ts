@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fromBase64 } from '../bytes';
 import { isBase64Id } from '../ids';
 import { describeIssue } from './replies';
 
@@ -38,7 +39,7 @@ export function readAuthToken(token: string): TokenReading {
   if (token.length > MAX_TOKEN_CHARS || !JWT_FORM.test(token)) return { ok: false, field: '', problem: 'not a JSON Web Token' };
   let payload: unknown;
   try {
-    payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(token.split('.')[1], 'base64url')));
+    payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(fromBase64(token.split('.')[1])));
   } catch {
     return { ok: false, field: '', problem: 'a token whose claims are not JSON' };
   }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'crypto';
+import { randomBytes, toBase64 } from '../../core/bytes';
 
 export interface ActivityHtmlParts {
   /** The webview's `cspSource`: the only origin styles and the script may come from. */
@@ -9,7 +9,7 @@ export interface ActivityHtmlParts {
 }
 
 export function createNonce(): string {
-  return randomBytes(18).toString('base64');
+  return toBase64(randomBytes(18));
 }
 
 const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');

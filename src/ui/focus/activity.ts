@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ActivityBeacon } from '../../core/focus/activityBeacon';
+import type { SharedActivity } from '../../core/focus/sharedActivity';
 import { readFocusSettings } from './focusSettings';
 
 /**
@@ -15,7 +15,7 @@ export class ActivityTracker implements vscode.Disposable {
   private readonly configSubscription: vscode.Disposable;
   private firstBeatDone = false;
 
-  constructor(private readonly beacon: ActivityBeacon) {
+  constructor(private readonly beacon: SharedActivity) {
     this.configSubscription = vscode.workspace.onDidChangeConfiguration((e) => {
       // Turned on now: the idle time starts counting now, not at the last activity before.
       if (e.affectsConfiguration('focusflow.focus.autoPauseIdleMinutes') && this.firstBeatDone) this.update({ noteNow: true });

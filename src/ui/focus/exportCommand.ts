@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { concatBytes } from '../../core/bytes';
+import { nextTurn } from '../../core/nextTurn';
 import { ExportError, exportHistory, parseExportFormat, type ExportSink } from '../../core/focus/exportHistory';
 import type { ExportFormat } from '../../core/focus/exportFormat';
 import type { Store } from '../../core/store';
@@ -64,15 +66,7 @@ function memorySink(): ExportSink & { bytes(): Uint8Array } {
   const parts: Uint8Array[] = [];
   return {
     write: async (text) => void parts.push(encoder.encode(text)),
-    bytes() {
-      const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-      let at = 0;
-      for (const p of parts) {
-        out.set(p, at);
-        at += p.length;
-      }
-      return out;
-    },
+    bytes: () => concatBytes(parts),
   };
 }
 
@@ -102,7 +96,7 @@ export function registerExportCommand(store: Store, feedback: Feedback): vscode.
         (progress, token) => {
           let reported = 0;
           return exportHistory((fn) => store.read(fn), sink, { format, includeShared }, {
-            yieldTurn: () => new Promise((resolve) => setImmediate(resolve)),
+            yieldTurn: nextTurn,
             progress(written, total) {
               if (token.isCancellationRequested) throw new ExportError('cancelled', 'Export cancelled; no file was written.');
               const share = (written / total) * 100;

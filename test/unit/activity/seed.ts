@@ -5,10 +5,11 @@ import { uuidv7 } from '../../../src/core/ids';
 import { silentLogger } from '../../../src/core/logger';
 import type { MemberRole } from '../../../src/core/models/member';
 import { Store, type SqlDb } from '../../../src/core/store';
+import { openStoreOnDisk } from '../../../src/node/store/openStore';
 
 export async function openTempStore(): Promise<Store> {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'focusflow-activity-')), 'focusflow.sqlite');
-  return (await Store.open({ file, logger: silentLogger })).store;
+  return (await openStoreOnDisk({ file, logger: silentLogger })).store;
 }
 
 export function insertTeam(db: SqlDb, name: string, id: string = uuidv7()): string {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ActivityBeacon } from '../../../src/core/focus/activityBeacon';
+import { ActivityBeacon } from '../../../src/node/activityBeacon';
 import { FakeClock } from './fakeClock';
 
 describe('ActivityBeacon', () => {

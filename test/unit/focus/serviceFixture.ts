@@ -6,6 +6,7 @@ import { defaultFocusSettings, type FocusSettings } from '../../../src/core/focu
 import { silentLogger } from '../../../src/core/logger';
 import { Store } from '../../../src/core/store';
 import { FakeClock } from './fakeClock';
+import { openStoreOnDisk } from '../../../src/node/store/openStore';
 
 /**
  * Real stores on a real temporary database file. Each `window()` is one more Store + FocusService on
@@ -20,7 +21,7 @@ export class FocusFixture {
   private readonly open: { store: Store; service: FocusService }[] = [];
 
   async window(): Promise<FocusService> {
-    const { store } = await Store.open({ file: this.file, logger: silentLogger });
+    const { store } = await openStoreOnDisk({ file: this.file, logger: silentLogger });
     const service = new FocusService({
       store,
       logger: silentLogger,
@@ -50,7 +51,7 @@ export class FocusFixture {
 
   /** The rows as a fresh store opened on the file sees them: what is really on disk. */
   async rowsOnDisk(): Promise<Record<string, unknown>[]> {
-    const { store } = await Store.open({ file: this.file, logger: silentLogger });
+    const { store } = await openStoreOnDisk({ file: this.file, logger: silentLogger });
     try {
       return store.read((db) => db.all('SELECT * FROM sessions ORDER BY start_time'));
     } finally {

@@ -16,6 +16,7 @@ import { tempDbFile } from '../../support/bundleScript';
 import { fakeJwt, HostileServer, type HostileReply, type SeenRequest } from '../../support/hostileServer';
 import { MemoryTokenStore } from '../../support/memoryTokenStore';
 import { mutateJson, mutationArb, toReply, type Json, type Mutation } from './mutate';
+import { openStoreOnDisk } from '../../../src/node/store/openStore';
 
 
 export const SEED = Number(process.env.FOCUSFLOW_FUZZ_SEED ?? 16_016);
@@ -137,7 +138,7 @@ export function useBoundary(): Boundary {
   before(async () => {
     b.server = await HostileServer.start();
     b.server.respond((req) => b.route(req));
-    b.store = (await Store.open({ file: tempDbFile(), logger: new LinesLogger() })).store;
+    b.store = (await openStoreOnDisk({ file: tempDbFile(), logger: new LinesLogger() })).store;
     process.on('uncaughtException', onUncaught);
     process.on('unhandledRejection', onUncaught);
   });

@@ -2,9 +2,9 @@ import * as assert from 'assert';
 import { fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Store } from '../../../src/core/store';
 import { bundleScript, tempDbFile } from '../../support/bundleScript';
 import { recordingLogger } from './journalHelpers';
+import { openStoreOnDisk } from '../../../src/node/store/openStore';
 
 const KILLS = Number(process.env.FOCUSFLOW_CRASH_KILLS ?? 200);
 /** About five records: the writers checkpoint every five commits or so, so kills land in both. */
@@ -48,7 +48,7 @@ describe('store: a process killed while committing', function () {
         if (names.some((name) => name.includes('.tmp-'))) lane.midCheckpoint++;
         if (names.includes('focusflow.sqlite.journal')) lane.journalReplayed++;
         const logger = recordingLogger();
-        const { store, recovered } = await Store.open({ file, logger, pollMs: 60_000 });
+        const { store, recovered } = await openStoreOnDisk({ file, logger, pollMs: 60_000 });
         assert.strictEqual(recovered, undefined, `kill ${i}: the database had to be moved aside`);
         if (logger.warnings.some((w) => /journal/.test(w))) lane.tornTails++;
         const rows = store.read((db) => db.get<{ n: number }>('SELECT count(*) AS n FROM sessions')!.n);

@@ -6,7 +6,7 @@ import { StoreError, type SqlDb } from '../../../src/core/store';
 import { migrations } from '../../../src/core/store/migrations';
 import type { Migration } from '../../../src/core/store/migrations';
 import { decodeRecords, encodeRecord } from '../../../src/core/store/journalRecord';
-import { createNodeStorage } from '../../../src/core/store/nodeStorage';
+import { createNodeStorage } from '../../../src/node/store/nodeStorage';
 import { applyInOrder, loadState, type RecordState } from '../../../src/core/store/replay';
 import { loadSqlJs } from '../../../src/core/store/sqlite';
 import { tempDbFile } from '../../support/bundleScript';

@@ -3,10 +3,11 @@ import * as path from 'path';
 import initSqlJs from 'sql.js';
 import { DEFAULT_JOURNAL_LIMIT_BYTES, Store, type SqlDb, type StoreOptions } from '../../../src/core/store';
 import { JournaledImage } from '../../../src/core/store/journaledImage';
-import { createNodeStorage } from '../../../src/core/store/nodeStorage';
+import { createNodeStorage } from '../../../src/node/store/nodeStorage';
 import { SqlJsDb } from '../../../src/core/store/sqlDb';
 import { loadSqlJs } from '../../../src/core/store/sqlite';
 import { silentLogger, type Logger } from '../../../src/core/logger';
+import { openStoreOnDisk } from '../../../src/node/store/openStore';
 
 export const insertSession =
   (id: string, label = 'x') =>
@@ -20,7 +21,7 @@ export const insertSession =
   };
 
 export async function openAt(file: string, options: Partial<StoreOptions> = {}): Promise<Store> {
-  return (await Store.open({ file, logger: silentLogger, pollMs: 60_000, ...options })).store;
+  return (await openStoreOnDisk({ file, logger: silentLogger, pollMs: 60_000, ...options })).store;
 }
 
 /** Every table's rows (with rowids), the schema and the user version: two equal dumps are the same database. */

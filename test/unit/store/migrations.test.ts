@@ -3,6 +3,7 @@ import { Store } from '../../../src/core/store';
 import { migrations } from '../../../src/core/store/migrations';
 import { silentLogger } from '../../../src/core/logger';
 import { tempDbFile } from '../../support/bundleScript';
+import { openStoreOnDisk } from '../../../src/node/store/openStore';
 
 const latest = migrations[migrations.length - 1].version;
 
@@ -21,7 +22,7 @@ describe('store migrations', () => {
   });
 
   it('creates the whole schema on an empty database', async () => {
-    const { store } = await Store.open({ file: tempDbFile(), logger: silentLogger });
+    const { store } = await openStoreOnDisk({ file: tempDbFile(), logger: silentLogger });
     assert.strictEqual(store.read((db) => db.get<{ user_version: number }>('PRAGMA user_version')!.user_version), latest);
     for (const table of ['sessions', 'team_connection', 'shared_sessions', 'sync_queue']) {
       assert.ok(tables(store).includes(table), `${table} is missing`);
@@ -36,7 +37,7 @@ describe('store migrations', () => {
   for (let from = 1; from < latest; from++) {
     it(`upgrades a database of version ${from} to ${latest} and keeps its data`, async () => {
       const file = tempDbFile();
-      const old = (await Store.open({ file, logger: silentLogger, migrations: migrations.slice(0, from) })).store;
+      const old = (await openStoreOnDisk({ file, logger: silentLogger, migrations: migrations.slice(0, from) })).store;
       const now = new Date().toISOString();
       await old.write((db) =>
         db.run(
@@ -46,7 +47,7 @@ describe('store migrations', () => {
         ),
       );
       await old.close();
-      const { store } = await Store.open({ file, logger: silentLogger });
+      const { store } = await openStoreOnDisk({ file, logger: silentLogger });
       assert.strictEqual(store.read((db) => db.get<{ user_version: number }>('PRAGMA user_version')!.user_version), latest);
       assert.strictEqual(store.read((db) => db.get<{ id: string }>('SELECT id FROM sessions')!.id), 'kept');
       await store.close();
@@ -55,14 +56,14 @@ describe('store migrations', () => {
 
   it('gives shared sessions already queued before version 4 their owner, and leaves other operations to anyone', async () => {
     const file = tempDbFile();
-    const old = (await Store.open({ file, logger: silentLogger, migrations: migrations.slice(0, 3) })).store;
+    const old = (await openStoreOnDisk({ file, logger: silentLogger, migrations: migrations.slice(0, 3) })).store;
     await old.write((db) => {
       const queue = `INSERT INTO sync_queue (id, entity_type, entity_id, operation, payload, created_at, seq) VALUES (?, ?, ?, 'create', ?, '2026-03-02T10:00:00.000Z', ?)`;
       db.run(queue, ['op-1', 'shared_session', 's-1', JSON.stringify({ id: 's-1', user_id: 'user-a' }), 1]);
       db.run(queue, ['op-2', 'team', 't-1', JSON.stringify({ id: 't-1', created_by: 'user-a' }), 2]);
     });
     await old.close();
-    const { store } = await Store.open({ file, logger: silentLogger });
+    const { store } = await openStoreOnDisk({ file, logger: silentLogger });
     const owners = store.read((db) => db.all<{ id: string; owner: string | null }>('SELECT id, owner FROM sync_queue ORDER BY seq'));
     assert.deepStrictEqual(owners, [
       { id: 'op-1', owner: 'user-a' },
@@ -73,13 +74,13 @@ describe('store migrations', () => {
 
   it('refuses a database written by a newer version instead of damaging it', async () => {
     const file = tempDbFile();
-    (await Store.open({ file, logger: silentLogger })).store.close();
+    (await openStoreOnDisk({ file, logger: silentLogger })).store.close();
     const tooOld = migrations.slice(0, latest - 1);
     if (tooOld.length === 0) {
       // With one migration there is no older build to simulate; use an empty list (a build that knows no schema).
-      await assert.rejects(Store.open({ file, logger: silentLogger, migrations: [] }), /newer version/);
+      await assert.rejects(openStoreOnDisk({ file, logger: silentLogger, migrations: [] }), /newer version/);
     } else {
-      await assert.rejects(Store.open({ file, logger: silentLogger, migrations: tooOld }), /newer version/);
+      await assert.rejects(openStoreOnDisk({ file, logger: silentLogger, migrations: tooOld }), /newer version/);
     }
   });
 });

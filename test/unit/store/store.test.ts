@@ -2,9 +2,10 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Store, StoreError, type SqlDb } from '../../../src/core/store';
+import { StoreError, type SqlDb } from '../../../src/core/store';
 import { silentLogger } from '../../../src/core/logger';
 import { tempDbFile } from '../../support/bundleScript';
+import { openStoreOnDisk } from '../../../src/node/store/openStore';
 
 function insertSession(id: string) {
   return (db: SqlDb) => {
@@ -18,7 +19,7 @@ function insertSession(id: string) {
 }
 
 async function reopenCount(file: string): Promise<number> {
-  const { store, recovered } = await Store.open({ file, logger: silentLogger });
+  const { store, recovered } = await openStoreOnDisk({ file, logger: silentLogger });
   assert.strictEqual(recovered, undefined);
   const n = store.read((db) => db.get<{ n: number }>('SELECT count(*) AS n FROM sessions')!.n);
   await store.close();
@@ -28,14 +29,14 @@ async function reopenCount(file: string): Promise<number> {
 describe('store', () => {
   it('creates the folder and the database file on first open', async () => {
     const file = path.join(tempDbFile(), '..', 'nested', 'deeper', 'focusflow.sqlite');
-    const { store } = await Store.open({ file, logger: silentLogger });
+    const { store } = await openStoreOnDisk({ file, logger: silentLogger });
     assert.ok(fs.existsSync(file));
     await store.close();
   });
 
   it('has a change on disk when write() resolves', async () => {
     const file = tempDbFile();
-    const { store } = await Store.open({ file, logger: silentLogger });
+    const { store } = await openStoreOnDisk({ file, logger: silentLogger });
     await store.write(insertSession('one'));
     assert.strictEqual(await reopenCount(file), 1);
     await store.close();
@@ -43,7 +44,7 @@ describe('store', () => {
 
   it('writes a burst of 1,000 changes issued together with few file writes, losing none', async () => {
     const file = tempDbFile();
-    const { store } = await Store.open({ file, logger: silentLogger });
+    const { store } = await openStoreOnDisk({ file, logger: silentLogger });
     const before = store.counters.persists;
     await Promise.all(Array.from({ length: 1000 }, (_, i) => store.write(insertSession(`burst-${i}`))));
     const writes = store.counters.persists - before;
@@ -54,7 +55,7 @@ describe('store', () => {
 
   it('rejects a failing write alone and keeps the others of its group', async () => {
     const file = tempDbFile();
-    const { store } = await Store.open({ file, logger: silentLogger });
+    const { store } = await openStoreOnDisk({ file, logger: silentLogger });
     const results = await Promise.allSettled([
       store.write(insertSession('kept-1')),
       store.write((db) => {
@@ -72,7 +73,7 @@ describe('store', () => {
   it('moves a corrupt file aside, says where, and starts a working database', async () => {
     const file = tempDbFile();
     fs.writeFileSync(file, 'this is not a database, it is a note someone saved here by mistake');
-    const { store, recovered } = await Store.open({ file, logger: silentLogger });
+    const { store, recovered } = await openStoreOnDisk({ file, logger: silentLogger });
     assert.ok(recovered, 'the user must be told');
     assert.match(path.basename(recovered.movedTo), /^focusflow\.sqlite\.corrupt-/);
     assert.match(fs.readFileSync(recovered.movedTo, 'utf8'), /note someone saved/);
@@ -83,14 +84,14 @@ describe('store', () => {
 
   it('moves a truncated database aside instead of opening it', async () => {
     const file = tempDbFile();
-    const { store } = await Store.open({ file, logger: silentLogger });
+    const { store } = await openStoreOnDisk({ file, logger: silentLogger });
     await store.write((db) => {
       for (let i = 0; i < 200; i++) insertSession(`s-${i}`)(db);
     });
     await store.close();
     const bytes = fs.readFileSync(file);
     fs.writeFileSync(file, bytes.subarray(0, bytes.length - 4096));
-    const reopened = await Store.open({ file, logger: silentLogger });
+    const reopened = await openStoreOnDisk({ file, logger: silentLogger });
     assert.ok(reopened.recovered);
     assert.match(reopened.recovered.reason, /cut short/);
     await reopened.store.close();
@@ -100,14 +101,14 @@ describe('store', () => {
     const blocker = tempDbFile();
     fs.writeFileSync(blocker, 'a file where a folder should be');
     await assert.rejects(
-      Store.open({ file: path.join(blocker, 'storage', 'focusflow.sqlite'), logger: silentLogger }),
+      openStoreOnDisk({ file: path.join(blocker, 'storage', 'focusflow.sqlite'), logger: silentLogger }),
       (err: unknown) => err instanceof StoreError && err.code === 'unwritable' && /cannot write to its storage folder/.test(err.message),
     );
   });
 
   it('rejects a write it could not save and does not show it afterwards', async () => {
     const file = tempDbFile();
-    const { store } = await Store.open({ file, logger: silentLogger });
+    const { store } = await openStoreOnDisk({ file, logger: silentLogger });
     await store.write(insertSession('saved'));
     const realOpen = fs.promises.open;
     // The disk fills up: opening the journal or a temp file fails the way it does for a real ENOSPC.
@@ -134,7 +135,7 @@ describe('store', () => {
     const file = tempDbFile();
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: 2 ** 22 + 12345, host: os.hostname(), token: 'dead' }));
-    const { store } = await Store.open({ file, logger: silentLogger, lockTimeoutMs: 2_000 });
+    const { store } = await openStoreOnDisk({ file, logger: silentLogger, lockTimeoutMs: 2_000 });
     await store.write(insertSession('after-dead-lock'));
     assert.ok(!fs.existsSync(`${file}.lock`), 'the lock is released after the write');
     await store.close();
@@ -148,7 +149,7 @@ describe('store', () => {
     const minuteAgo = new Date(Date.now() - 60_000);
     fs.utimesSync(lock, minuteAgo, minuteAgo);
     await assert.rejects(
-      Store.open({ file, logger: silentLogger, lockStaleMs: 1_000, lockTimeoutMs: 1_500 }),
+      openStoreOnDisk({ file, logger: silentLogger, lockStaleMs: 1_000, lockTimeoutMs: 1_500 }),
       (err: unknown) => err instanceof StoreError && err.code === 'lock-timeout',
     );
     assert.match(fs.readFileSync(lock, 'utf8'), /slow-writer/, 'the live owner still holds its lock');
@@ -166,7 +167,7 @@ describe('store', () => {
       fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, host: os.hostname(), token: 'reused-pid', ...record }));
       const then = new Date(Date.now() - ageMs);
       fs.utimesSync(lock, then, then);
-      const { store } = await Store.open({ file, logger: silentLogger, lockTimeoutMs: 2_000 });
+      const { store } = await openStoreOnDisk({ file, logger: silentLogger, lockTimeoutMs: 2_000 });
       await store.write(insertSession(`after-${why}`));
       await store.close();
       assert.strictEqual(await reopenCount(file), 1, why);
@@ -175,7 +176,7 @@ describe('store', () => {
 
   it('keeps saving, and tells every other listener, when one listener of its changes throws', async () => {
     const file = tempDbFile();
-    const { store } = await Store.open({ file, logger: silentLogger });
+    const { store } = await openStoreOnDisk({ file, logger: silentLogger });
     const heard: string[] = [];
     store.onDidChange(() => {
       throw new Error('a broken view');
@@ -192,7 +193,7 @@ describe('store', () => {
 
   it('saves writes queued before close() and refuses those issued after it began', async () => {
     const file = tempDbFile();
-    const { store } = await Store.open({ file, logger: silentLogger });
+    const { store } = await openStoreOnDisk({ file, logger: silentLogger });
     const queued = store.write(insertSession('before-close'));
     const closing = store.close();
     await assert.rejects(store.write(insertSession('after-close')), (err: unknown) => err instanceof StoreError && /closed/.test(err.message));
@@ -204,7 +205,7 @@ describe('store', () => {
   it('leaves no temp files behind, and cleans those of killed processes at open', async () => {
     const file = tempDbFile();
     fs.writeFileSync(`${file}.tmp-${2 ** 22 + 54321}-1`, 'half a database');
-    const { store } = await Store.open({ file, logger: silentLogger });
+    const { store } = await openStoreOnDisk({ file, logger: silentLogger });
     await store.write(insertSession('x'));
     await store.close();
     assert.deepStrictEqual(fs.readdirSync(path.dirname(file)), ['focusflow.sqlite']);

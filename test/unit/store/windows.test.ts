@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import { createRequire } from 'module';
 import * as path from 'path';
 import { bundleScript, tempDbFile } from '../../support/bundleScript';
+import { openStoreOnDisk } from '../../../src/node/store/openStore';
 
 const insertSession = (id: string) => (db: import('../../../src/core/store').SqlDb) => {
   const now = new Date().toISOString();
@@ -34,15 +35,15 @@ function holdFile(file: string, times: number, code = 'EBUSY'): { times: number;
 /** Window A, which has not looked at the files since window B saved a session into them (a journal record). */
 async function windowAfterAnothersSave(): Promise<{ file: string; a: Store; b: Store }> {
   const file = tempDbFile();
-  const a = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
-  const b = (await Store.open({ file, logger: silentLogger })).store;
+  const a = (await openStoreOnDisk({ file, logger: silentLogger, pollMs: 60_000 })).store;
+  const b = (await openStoreOnDisk({ file, logger: silentLogger })).store;
   await b.write(insertSession('from-b'));
   return { file, a, b };
 }
 
 /** The session ids the file holds, read by a store of its own. */
 async function idsInFile(file: string): Promise<string[]> {
-  const check = (await Store.open({ file, logger: silentLogger })).store;
+  const check = (await openStoreOnDisk({ file, logger: silentLogger })).store;
   try {
     return check.read((db) => db.all<{ id: string }>('SELECT id FROM sessions ORDER BY id').map((r) => r.id));
   } finally {
@@ -57,13 +58,13 @@ describe('store: many windows, one file', function () {
   it('keeps every write when two processes write 500 changes each at the same time', async () => {
     const { script, env } = bundleScript(path.join(__dirname, 'fixtures', 'concurrentWriter.ts'));
     const file = tempDbFile();
-    (await Store.open({ file, logger: silentLogger })).store.close();
+    (await openStoreOnDisk({ file, logger: silentLogger })).store.close();
     const run = (tag: string) =>
       new Promise<number | null>((resolve) => fork(script, [file, tag, '500'], { env }).once('exit', resolve));
     const codes = await Promise.all([run('a'), run('b')]);
     assert.deepStrictEqual(codes, [0, 0]);
 
-    const { store } = await Store.open({ file, logger: silentLogger });
+    const { store } = await openStoreOnDisk({ file, logger: silentLogger });
     const ids = store.read((db) => db.all<{ id: string }>('SELECT id FROM sessions').map((r) => r.id));
     await store.close();
     assert.strictEqual(ids.length, 1000);
@@ -74,8 +75,8 @@ describe('store: many windows, one file', function () {
 
   it("shows one window's write to another at once on read, and as a change event within a second, reading only the new record", async () => {
     const file = tempDbFile();
-    const a = (await Store.open({ file, logger: silentLogger })).store;
-    const b = (await Store.open({ file, logger: silentLogger, pollMs: 200 })).store;
+    const a = (await openStoreOnDisk({ file, logger: silentLogger })).store;
+    const b = (await openStoreOnDisk({ file, logger: silentLogger, pollMs: 200 })).store;
     const external = new Promise<void>((resolve) => b.onDidChange((e) => e.origin === 'external' && resolve()));
     const before = { ...b.counters };
     await a.write(insertSession('from-a'));
@@ -95,8 +96,8 @@ describe('store: many windows, one file', function () {
 
   it("takes in another window's one-column updates as such, and keeps nothing of them once applied", async () => {
     const file = tempDbFile();
-    const a = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
-    const b = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
+    const a = (await openStoreOnDisk({ file, logger: silentLogger, pollMs: 60_000 })).store;
+    const b = (await openStoreOnDisk({ file, logger: silentLogger, pollMs: 60_000 })).store;
     await b.write(insertSession('s'));
     for (let i = 0; i < 200; i++) await a.write((db) => db.run("UPDATE sessions SET label = ? WHERE id = 's'", [`label ${i}`]));
     assert.strictEqual(b.read((db) => db.get<{ label: string }>("SELECT label FROM sessions WHERE id = 's'")?.label), 'label 199');
@@ -109,14 +110,14 @@ describe('store: many windows, one file', function () {
 
   it("never erases another window's write when both write in turn without reading", async () => {
     const file = tempDbFile();
-    const a = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
-    const b = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
+    const a = (await openStoreOnDisk({ file, logger: silentLogger, pollMs: 60_000 })).store;
+    const b = (await openStoreOnDisk({ file, logger: silentLogger, pollMs: 60_000 })).store;
     for (let i = 0; i < 20; i++) {
       await a.write(insertSession(`a-${i}`));
       await b.write(insertSession(`b-${i}`));
     }
     await Promise.all([a.close(), b.close()]);
-    const { store } = await Store.open({ file, logger: silentLogger });
+    const { store } = await openStoreOnDisk({ file, logger: silentLogger });
     assert.strictEqual(countSessions(store), 40);
     await store.close();
   });
@@ -162,10 +163,10 @@ describe('store: many windows, one file', function () {
 
   it('upgrades an older copy of the file put back by a backup or sync tool, and keeps working on it', async () => {
     const file = tempDbFile();
-    const store = (await Store.open({ file, logger: silentLogger, pollMs: 60_000 })).store;
+    const store = (await openStoreOnDisk({ file, logger: silentLogger, pollMs: 60_000 })).store;
     await store.write(insertSession('before-restore'));
     const older = tempDbFile();
-    const old = (await Store.open({ file: older, logger: silentLogger, migrations: migrations.slice(0, 1) })).store;
+    const old = (await openStoreOnDisk({ file: older, logger: silentLogger, migrations: migrations.slice(0, 1) })).store;
     await old.write(insertSession('in-the-backup'));
     await old.close();
     fs.renameSync(older, file);
@@ -175,7 +176,7 @@ describe('store: many windows, one file', function () {
     await store.write((db) => db.run(`INSERT INTO sync_queue (id, entity_type, entity_id, operation, payload, created_at, owner)
       VALUES ('op', 'shared_session', 'e', 'create', '{}', '2026-03-02T10:00:00.000Z', 'u')`));
     await store.close();
-    const check = (await Store.open({ file, logger: silentLogger, migrations: [] }).catch((err: Error) => err)) as Error;
+    const check = (await openStoreOnDisk({ file, logger: silentLogger, migrations: [] }).catch((err: Error) => err)) as Error;
     assert.match(check.message, /newer version/, 'the upgraded schema was saved to the file');
   });
 
@@ -183,9 +184,9 @@ describe('store: many windows, one file', function () {
     const file = tempDbFile();
     const errors: string[] = [];
     const logger = { ...silentLogger, error: (m: string | Error) => void errors.push(String(m)) };
-    const store = (await Store.open({ file, logger, pollMs: 60_000 })).store;
+    const store = (await openStoreOnDisk({ file, logger, pollMs: 60_000 })).store;
     const newer = tempDbFile();
-    const next = (await Store.open({ file: newer, logger: silentLogger, migrations: [...migrations, { version: migrations.length + 1, name: 'next', up: (db) => db.exec('CREATE TABLE next_feature (id TEXT)') }] })).store;
+    const next = (await openStoreOnDisk({ file: newer, logger: silentLogger, migrations: [...migrations, { version: migrations.length + 1, name: 'next', up: (db) => db.exec('CREATE TABLE next_feature (id TEXT)') }] })).store;
     await next.close();
     fs.renameSync(newer, file);
     const onDisk = fs.readFileSync(file);
@@ -204,18 +205,18 @@ describe('store: many windows, one file', function () {
 
   it('opens a database another program holds for a moment, and never moves a held one aside as damaged', async () => {
     const file = tempDbFile();
-    const first = (await Store.open({ file, logger: silentLogger })).store;
+    const first = (await openStoreOnDisk({ file, logger: silentLogger })).store;
     await first.write(insertSession('kept'));
     await first.close();
     const hold = holdFile(file, 3);
     try {
-      const opened = await Store.open({ file, logger: silentLogger });
+      const opened = await openStoreOnDisk({ file, logger: silentLogger });
       assert.strictEqual(opened.recovered, undefined);
       assert.strictEqual(countSessions(opened.store), 1);
       await opened.store.close();
 
       hold.times = Infinity;
-      await assert.rejects(Store.open({ file, logger: silentLogger }), (err: Error & { code?: string }) => {
+      await assert.rejects(openStoreOnDisk({ file, logger: silentLogger }), (err: Error & { code?: string }) => {
         assert.strictEqual(err.code, 'unwritable');
         assert.match(err.message, /EBUSY.*another program may be holding it/);
         return true;

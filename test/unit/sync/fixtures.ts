@@ -9,13 +9,14 @@ import { Store } from '../../../src/core/store';
 import type { SyncEngine } from '../../../src/core/sync/engine';
 import { shareSession } from '../../../src/core/sync/sharing';
 import type { ConnectionState } from '../../../src/core/team/connection';
+import { openStoreOnDisk } from '../../../src/node/store/openStore';
 
 export function tempDbFile(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'focusflow-sync-')), 'focusflow.sqlite');
 }
 
 export async function openStore(file: string = tempDbFile()): Promise<{ store: Store; file: string }> {
-  const { store } = await Store.open({ file, logger: silentLogger });
+  const { store } = await openStoreOnDisk({ file, logger: silentLogger });
   return { store, file };
 }
 

@@ -7,6 +7,7 @@ import { migrations } from '../../../src/core/store/migrations';
 import { EntityValidationError } from '../../../src/core/entities/entity';
 import { SyncQueue, type SyncQueueOptions } from '../../../src/core/sync/queue';
 import { FakeClock, openStore, sharedSession, tempDbFile } from './fixtures';
+import { openStoreOnDisk } from '../../../src/node/store/openStore';
 
 const registry = createEntityRegistry();
 
@@ -431,7 +432,7 @@ describe('sync queue', () => {
 
   it('opens a database created before the queue had a schedule, keeping its operations', async () => {
     const legacyFile = tempDbFile();
-    const legacy = (await Store.open({ file: legacyFile, logger: silentLogger, migrations: migrations.slice(0, 1) })).store;
+    const legacy = (await openStoreOnDisk({ file: legacyFile, logger: silentLogger, migrations: migrations.slice(0, 1) })).store;
     await legacy.write((db) =>
       db.run(`INSERT INTO sync_queue (id, entity_type, entity_id, operation, payload, created_at) VALUES (?, 'shared_session', ?, 'create', ?, ?)`, [
         '0193f1a2-0000-7000-8000-000000000001',

@@ -7,6 +7,7 @@ import { memberNodes, sessionNodes, teamNodes, type MemberNode, type TeamNode, t
 import { present, presentMember, presentTeam } from '../../../src/core/team/teamTreeLabels';
 import { tempDbFile } from '../../support/bundleScript';
 import { FakeClock } from '../focus/fakeClock';
+import { openStoreOnDisk } from '../../../src/node/store/openStore';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
@@ -18,7 +19,7 @@ interface Seeded {
 }
 
 async function seed(clock: FakeClock): Promise<Seeded> {
-  const { store } = await Store.open({ file: tempDbFile(), logger: silentLogger });
+  const { store } = await openStoreOnDisk({ file: tempDbFile(), logger: silentLogger });
   const team = uuidv7();
   const other = uuidv7();
   const users = { owner: uuidv7(), admin: uuidv7(), member: uuidv7(), quiet: uuidv7() };

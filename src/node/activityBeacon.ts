@@ -1,12 +1,12 @@
 import * as fs from 'fs';
-import type { Clock } from '../clock';
+import type { Clock } from '../core/clock';
+import type { SharedActivity } from '../core/focus/sharedActivity';
 
 /**
- * "The user did something" shared by every window: a small file whose modification time is the last
- * activity. Without it, a window left in the background would auto-pause the session the user is
- * working on in another window. Writes are throttled; minutes-scale idle limits do not need more.
+ * Activity shared by every window on the machine through a small file whose modification time is the
+ * last activity. Writes are throttled; minutes-scale idle limits do not need more.
  */
-export class ActivityBeacon {
+export class ActivityBeacon implements SharedActivity {
   private local: number | undefined;
   private lastWritten = Number.NEGATIVE_INFINITY;
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import { randomBytes } from 'crypto';
-import { StoreError } from './errors';
+import { StoreError } from '../../core/store/errors';
 import { isProcessAlive } from './processAlive';
 
 interface LockOwner {

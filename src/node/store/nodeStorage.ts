@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic, removeOrphanTempFiles, syncDirectory } from './atomicWrite';
-import { StoreError } from './errors';
+import { StoreError } from '../../core/store/errors';
 import { FileLock } from './fileLock';
-import type { StoragePort, StoredFile } from './storagePort';
+import type { StoragePort, StoredFile } from '../../core/store/storagePort';
 
 export interface NodeStorageOptions {
   /** The lock file's name in the folder. */

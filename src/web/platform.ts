@@ -1,0 +1,10 @@
+import type { Platform } from '../platform';
+import { BroadcastActivity } from './broadcastActivity';
+import { createWorkspaceStorage } from './workspaceStorage';
+
+/** The browser's web worker extension host (vscode.dev, github.dev, code-server and Codespaces in a browser). */
+export const webPlatform: Platform = {
+  host: 'web',
+  openStorage: (folder, { lockName, logger }) => createWorkspaceStorage(folder, { lockName, onUnorderedWrites: (message) => logger.warn(message) }),
+  sharedActivity: (_folder, clock) => new BroadcastActivity('focusflow.activity', clock),
+};
