@@ -138,6 +138,7 @@ export async function runSyncBench(): Promise<BenchResult[]> {
       const store = await queuedStore(team, alice.userId, count);
       global.gc?.();
       const memory = memoryWatch();
+      const { bytesWritten, checkpoints } = store.counters;
       const run = await time(() =>
         pushQueue({
           store,
@@ -150,9 +151,10 @@ export async function runSyncBench(): Promise<BenchResult[]> {
         }),
       );
       const used = memory.stop();
+      const written = { bytes: store.counters.bytesWritten - bytesWritten, images: store.counters.checkpoints - checkpoints };
       if (run.value.acknowledged !== count) throw new Error(`the engine pushed ${run.value.acknowledged} of ${count}`);
       await store.close();
-      return { ms: run.ms, team, memory: used };
+      return { ms: run.ms, team, memory: used, written };
     };
     await enginePush(settings.batchSize, WARMUP);
     const engine = await enginePush(settings.batchSize, N);
@@ -247,6 +249,12 @@ export async function runSyncBench(): Promise<BenchResult[]> {
     const extraMb = Math.max(pushMemory.rssMb, pulledMemory.rssMb);
     return [
       { group: 'sync', name: `push ${N} queued shared sessions: engine (batches of ${settings.batchSize}, the default)`, value: engine.ms, unit: 'ms' },
+      {
+        group: 'sync',
+        name: `push ${N}: bytes the engine wrote to the database files (${engine.written.images} whole images among them)`,
+        value: Math.round(engine.written.bytes / 1024),
+        unit: 'KiB',
+      },
       { group: 'sync', name: `push ${N}: engine with batch size 128 (the setting's maximum)`, value: engineMax.ms, unit: 'ms' },
       { group: 'sync', name: `push ${N}: naive loop, official client, one create per request`, value: naive.ms, unit: 'ms' },
       { group: 'sync', name: `push ${N}: raw bulk insert, official createBulk of ${BULK} (ceiling)`, value: bulk.ms, unit: 'ms' },
