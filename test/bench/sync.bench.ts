@@ -138,6 +138,7 @@ export async function runSyncBench(): Promise<BenchResult[]> {
       const store = await queuedStore(team, alice.userId, count);
       global.gc?.();
       const memory = memoryWatch();
+      const { bytesWritten, checkpoints } = store.counters;
       const run = await time(() =>
         pushQueue({
           store,
@@ -150,9 +151,10 @@ export async function runSyncBench(): Promise<BenchResult[]> {
         }),
       );
       const used = memory.stop();
+      const written = { bytes: store.counters.bytesWritten - bytesWritten, images: store.counters.checkpoints - checkpoints };
       if (run.value.acknowledged !== count) throw new Error(`the engine pushed ${run.value.acknowledged} of ${count}`);
       await store.close();
-      return { ms: run.ms, team, memory: used };
+      return { ms: run.ms, team, memory: used, written };
     };
     await enginePush(settings.batchSize, WARMUP);
     const engine = await enginePush(settings.batchSize, N);
@@ -247,6 +249,12 @@ export async function runSyncBench(): Promise<BenchResult[]> {
     const extraMb = Math.max(pushMemory.rssMb, pulledMemory.rssMb);
     return [
       { group: 'sync', name: `push ${N} queued shared sessions: engine (batches of ${settings.batchSize}, the default)`, value: engine.ms, unit: 'ms' },
+      {
+        group: 'sync',
+        name: `push ${N}: bytes the engine wrote to the database files (${engine.written.images} whole images among them)`,
+        value: Math.round(engine.written.bytes / 1024),
+        unit: 'KiB',
+      },
       { group: 'sync', name: `push ${N}: engine with batch size 128 (the setting's maximum)`, value: engineMax.ms, unit: 'ms' },
       { group: 'sync', name: `push ${N}: naive loop, official client, one create per request`, value: naive.ms, unit: 'ms' },
       { group: 'sync', name: `push ${N}: raw bulk insert, official createBulk of ${BULK} (ceiling)`, value: bulk.ms, unit: 'ms' },
@@ -275,9 +283,14 @@ export async function runSyncBench(): Promise<BenchResult[]> {
         value: ofCeiling,
         unit: '%',
         baseline: { name: 'raw bulk', value: 100 },
-        target: '>= 50 %',
-        ok: ofCeiling >= 50,
+        target: '>= 90 %',
+        ok: ofCeiling >= 90,
       },
+      // Why the line above can miss with nothing local to blame: the bare bulk create at the engine's
+      // batch size, with no database at all, against the same ceiling; and the engine against that bound.
+      { group: 'sync', name: `bound at the default batch as a share of the raw bulk ceiling`, value: (bulk.ms / bound.ms) * 100, unit: '%' },
+      { group: 'sync', name: `push throughput as a share of the bound at the default batch`, value: (bound.ms / engine.ms) * 100, unit: '%' },
+      { group: 'sync', name: `push at batch size 128 as a share of the raw bulk ceiling`, value: (bulk.ms / engineMax.ms) * 100, unit: '%' },
       {
         group: 'sync',
         name: `push ${WARMUP} with ${LINK_MS} ms latency per request (context, no target): engine`,
@@ -286,7 +299,7 @@ export async function runSyncBench(): Promise<BenchResult[]> {
         baseline: { name: 'naive loop', value: naiveOnLink.ms },
       },
       { group: 'sync', name: `push ${WARMUP} with ${LINK_MS} ms latency: engine speed-up over the naive loop`, value: naiveOnLink.ms / engineOnLink.ms, unit: 'x' },
-      { group: 'sync', name: `pull ${N} remote changes into a fresh database (one engine run)`, value: pull.ms, unit: 'ms', target: '< 2000 ms', ok: pull.ms < 2000 },
+      { group: 'sync', name: `pull ${N} remote changes into a fresh database (one engine run)`, value: pull.ms, unit: 'ms', target: '< 1000 ms', ok: pull.ms < 1000 },
       {
         group: 'sync',
         name: 'extra memory (peak RSS over start, push or pull)',

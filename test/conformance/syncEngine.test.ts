@@ -249,6 +249,68 @@ describe('sync engine against the local TrailBase-compatible server', function (
     assert.ok(pages > 120 / 7, `paged (${pages} pages)`);
   });
 
+  it('asks for the next page while it saves the last one; a save that fails keeps the checkpoint, and the next pull brings the rest', async () => {
+    const a = await on(alice.email);
+    const b = await on(bob.email);
+    const sessions = await completedSessions(a.store, 30, Date.parse('2026-06-01T08:00:00.000Z'));
+    for (const sessionId of sessions) await shareSession(a.sharing, { sessionId, teamId: team.id, userId: a.userId });
+    await a.engine.sync('test');
+    const events: string[] = [];
+    const pages: number[][] = [];
+    const client = b.connection.client!;
+    const records = client.records.bind(client);
+    client.records = ((api: string, schema: never, opts?: never) => {
+      const rec = records(api, schema, opts);
+      if (api !== 'shared_sessions') return rec;
+      const list = rec.list.bind(rec);
+      rec.list = async (lo) => {
+        // Bob is in other teams too (earlier tests): only this team's pages count.
+        if ((lo?.where as { team?: unknown } | undefined)?.team !== team.id) return list(lo);
+        events.push('list');
+        const page = await list(lo);
+        pages.push(page.records.map((r) => (r as { updated_at: number }).updated_at));
+        return page;
+      };
+      return rec;
+    }) as typeof client.records;
+    const write = b.store.write.bind(b.store);
+    let failAt = 0;
+    let saves = 0;
+    b.store.write = ((fn: Parameters<typeof write>[0]) => {
+      // From this team's first page on (the pull takes its teams one after the other).
+      if (!events.length) return write(fn);
+      const n = ++saves;
+      events.push(`save ${n}`);
+      if (n === failAt) return Promise.reject(new Error('the disk is full'));
+      return write(fn).finally(() => events.push(`saved ${n}`));
+    }) as typeof write;
+    const pull = () =>
+      pullChanges({
+        store: b.store,
+        queue: b.engine.queue(),
+        registry: createEntityRegistry(),
+        client,
+        logger: silentLogger,
+        strategy: 'LastWriteWins',
+        userId: b.userId,
+        scope: 'prefetch test',
+        reader: 'test',
+        pageSize: 7,
+      });
+    const checkpoint = () => Number(b.store.read((db) => db.get<{ value: string }>('SELECT value FROM sync_state WHERE key = ?', [`pull.cp.shared_sessions.${team.id}`]))?.value);
+
+    failAt = 2;
+    await assert.rejects(pull(), /the disk is full/);
+    assert.deepStrictEqual(events.slice(0, 4), ['list', 'list', 'save 1', 'saved 1'], `the second page is asked for before the first is saved: ${events.join(', ')}`);
+    assert.strictEqual(checkpoint(), Math.max(...pages[0]), 'the checkpoint is the last saved page\'s, not the one fetched ahead');
+
+    failAt = 0;
+    events.length = 0;
+    await pull();
+    const local = new Set(localShared(b).map((r) => r.local_session_id as string));
+    for (const s of sessions) assert.ok(local.has(s), `session ${s} was pulled`);
+  });
+
   it('an unshare right after a burst of shares still reaches a teammate who pulled the burst', async () => {
     const a = await on(alice.email);
     const b = await on(bob.email);

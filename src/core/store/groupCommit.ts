@@ -42,9 +42,10 @@ export async function applyAndPersist(
     throw err;
   }
   const changed = outcomes.some((o) => o.ok) && (captured.kind === 'image' || captured.rows > 0);
-  if (changed && captured.kind === 'rows' && !disk.needsCheckpoint) {
+  const record = changed && captured.kind === 'rows' && !disk.needsCheckpoint ? disk.encode(captured) : undefined;
+  if (record) {
     try {
-      await disk.append(captured);
+      await disk.append(record);
     } catch (err) {
       db.exec('ROLLBACK');
       await disk.undoFailedAppend();
@@ -61,6 +62,7 @@ export async function applyAndPersist(
   if (!changed && !disk.needsCheckpoint) return;
   try {
     if (captured.kind === 'image') logger.info(`Writing the whole database: ${captured.reason}.`);
+    else if (changed && !disk.needsCheckpoint) logger.info(`Writing the whole database: the change is larger than the journal's bound.`);
     await disk.checkpoint();
     disk.counters.persists++;
   } catch (err) {

@@ -2,6 +2,7 @@ import type { SqlJsStatic } from 'sql.js';
 import type { Logger } from '../logger';
 import { uuidv7 } from '../ids';
 import type { Captured } from './capture';
+import { ChangedColumns } from './changedColumns';
 import { writeGeneration, type Generation } from './generation';
 import { keepRoom } from './room';
 import { decodeRecords, encodeRecord, type DecodedJournal } from './journalRecord';
@@ -109,6 +110,7 @@ export class JournaledImage {
     }
     const decoded = decodeRecords(bytes, this.offset);
     const applied = this.applyRecords(this.db, decoded);
+    new ChangedColumns(this.db).forget();
     this.counters.recordsApplied += applied;
     return applied > 0;
   }
@@ -149,9 +151,17 @@ export class JournaledImage {
     this.tail = undefined;
   }
 
-  /** Appends one group's changes and returns once they are durable. The caller has not committed yet. */
-  async append(captured: Extract<Captured, { kind: 'rows' }>): Promise<void> {
+  /**
+   * One group's record, or undefined when it would not fit in the journal's bound at all: then the
+   * group is written as a checkpoint, which the bound would call for right after appending it anyway.
+   */
+  encode(captured: Extract<Captured, { kind: 'rows' }>): Uint8Array | undefined {
     const bytes = encodeRecord({ generation: this.generation!.id, base: this.baseVersion ?? '', seq: this.nextSeq, tables: captured.tables, sequences: captured.sequences });
+    return bytes.length <= this.journalLimitBytes ? bytes : undefined;
+  }
+
+  /** Appends one group's record (see `encode`) and returns once it is durable. The caller has not committed yet. */
+  async append(bytes: Uint8Array): Promise<void> {
     await this.storage.append(this.journalName, bytes);
     this.offset += bytes.length;
     this.nextSeq++;

@@ -1,8 +1,9 @@
 import type { SqlJsStatic } from 'sql.js';
 import { quoteName } from './capture';
+import { declaredColumns, maskedColumns } from './changedColumns';
 import { readGeneration, type Generation } from './generation';
 import { openImage } from './image';
-import { decodeRecords, type DecodedJournal, type JournalRecord } from './journalRecord';
+import { decodeRecords, type DecodedJournal, type JournalRecord, type TableChanges } from './journalRecord';
 import { SqlJsDb, type SqlDb, type SqlParam } from './sqlDb';
 
 /** A base image with its journal replayed, and what the journal held besides. */
@@ -84,14 +85,15 @@ export function applyInOrder(db: SqlJsDb, decoded: DecodedJournal, state: Record
       // One savepoint for the run, not one per record: SQLite copies each page a savepoint's records
       // touch into its sub-journal, so a savepoint per record copies the same pages over and over.
       db.run('SAVEPOINT replay_batch');
+      const tables = new TableColumns();
       try {
-        for (const { record } of following) applyRecord(db, record);
+        for (const { record } of following) applyRecord(db, record, tables);
         db.run('RELEASE replay_batch');
         applied = following.length;
       } catch {
         db.run('ROLLBACK TO replay_batch');
         db.run('RELEASE replay_batch');
-        applied = applyOneByOne(db, following, state);
+        applied = applyOneByOne(db, following, state, tables);
       }
     });
     db.exec('COMMIT');
@@ -105,12 +107,12 @@ export function applyInOrder(db: SqlJsDb, decoded: DecodedJournal, state: Record
 }
 
 /** The slow path: each record in a savepoint, stopping at the first that does not fit the database. */
-function applyOneByOne(db: SqlJsDb, records: DecodedJournal['records'], state: RecordState): number {
+function applyOneByOne(db: SqlJsDb, records: DecodedJournal['records'], state: RecordState, tables: TableColumns): number {
   let applied = 0;
   for (const { record } of records) {
     db.run('SAVEPOINT replay');
     try {
-      applyRecord(db, record);
+      applyRecord(db, record, tables);
       db.run('RELEASE replay');
     } catch (err) {
       db.run('ROLLBACK TO replay');
@@ -132,14 +134,30 @@ export function describeTail(decoded: DecodedJournal): string {
 /**
  * Redoes one record on the image it was made on; the caller holds a transaction and has set the
  * triggers aside (`withoutTriggers`): the rows they wrote at commit time are in the record already.
- * Applying a record twice gives the same rows as once (every change is a whole after-image or a
- * deletion by rowid).
+ * Applying a record again on its own result changes nothing (every change is a whole after-image, new
+ * values of named columns, or a deletion by rowid). Deletions go first, then updates in the order the group
+ * touched their rows, then whole rows (see `ChangeCapture` for why that order displaces through
+ * unique keys exactly what the commit displaced).
  */
-export function applyRecord(db: SqlJsDb, record: JournalRecord): void {
+export function applyRecord(db: SqlJsDb, record: JournalRecord, tables: TableColumns = new TableColumns()): void {
   for (const [table, changes] of Object.entries(record.tables)) {
     const name = quoteName(table);
-    for (const rowid of changes.deletes) db.run(`DELETE FROM ${name} WHERE rowid = ?`, [rowid]);
-    for (const row of changes.upserts) upsert(db, table, changes.columns, row);
+    for (const rowid of changes.deletes ?? []) db.run(`DELETE FROM ${name} WHERE rowid = ?`, [rowid]);
+    for (const [rowid, mask, ...values] of changes.updates ?? []) {
+      const columns = tables.of(db, table);
+      const changed = maskedColumns(columns.length, mask);
+      if (changed.length !== values.length) throw new Error(`an update of ${values.length} values for ${changed.length} changed columns of ${table}`);
+      const set = changed.map((i) => `${quoteName(columns[i])} = ?`).join(', ');
+      // In place, as at commit time. On the image the record was made on the row is there; applied again
+      // on a later state, a row a later record deleted is not, and that record deletes it anyway.
+      db.run(`UPDATE OR REPLACE ${name} SET ${set} WHERE rowid = ?`, [...values, rowid]);
+    }
+    if (!changes.upserts?.length) continue;
+    const columns = changes.columns ?? tables.of(db, table);
+    for (const row of changes.upserts) {
+      if (row.length !== columns.length + 1) throw new Error(`a row of ${row.length - 1} values for ${columns.length} columns of ${table}`);
+      upsert(db, table, columns, row);
+    }
   }
   if (record.sequences) {
     db.run('DELETE FROM sqlite_sequence');
@@ -156,7 +174,7 @@ export function applyRecord(db: SqlJsDb, record: JournalRecord): void {
  * displaced through a unique key, which the update hook never reports; an update of the differing
  * columns displaces exactly the rows the whole after-image would.
  */
-function upsert(db: SqlJsDb, table: string, columns: readonly string[], row: JournalRecord['tables'][string]['upserts'][number]): void {
+function upsert(db: SqlJsDb, table: string, columns: readonly string[], row: NonNullable<TableChanges['upserts']>[number]): void {
   const name = quoteName(table);
   const rowid = row[0];
   const sql = statementsFor(table, columns);
@@ -170,6 +188,20 @@ function upsert(db: SqlJsDb, table: string, columns: readonly string[], row: Jou
   if (!changed.length) return;
   const set = changed.map((i) => `${quoteName(columns[i])} = ?`).join(', ');
   db.run(`UPDATE OR REPLACE ${name} SET ${set} WHERE rowid = ?`, [...changed.map((i) => row[i + 1] as SqlParam), rowid]);
+}
+
+/**
+ * The declared columns of each table a replay run meets (what a record without `columns` carries),
+ * read once per run: records of one generation share the schema, and a run applies no schema change.
+ */
+export class TableColumns {
+  private readonly known = new Map<string, string[]>();
+
+  of(db: SqlJsDb, table: string): string[] {
+    let columns = this.known.get(table);
+    if (!columns) this.known.set(table, (columns = declaredColumns(db, table)));
+    return columns;
+  }
 }
 
 interface RowStatements {

@@ -58,6 +58,19 @@ export class SqlJsDb implements SqlDb {
     }
   }
 
+  /** Every row's values in column order, without naming them. */
+  allValues(sql: string, params?: SqlParams): SqlParam[][] {
+    const stmt = this.prepare(sql);
+    const rows: SqlParam[][] = [];
+    try {
+      if (params) stmt.bind(params as BindParams);
+      while (stmt.step()) rows.push(stmt.get() as SqlParam[]);
+    } finally {
+      stmt.reset();
+    }
+    return rows;
+  }
+
   all<T>(sql: string, params?: SqlParams): T[] {
     const stmt = this.prepare(sql);
     const rows: T[] = [];

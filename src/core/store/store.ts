@@ -13,11 +13,16 @@ import { SqlJsDb, type SqlDb } from './sqlDb';
 import type { StoragePort } from './storagePort';
 
 /**
- * The journal's size bound, from `npm run bench` (group store): a one-row record is ~540 bytes, so 1 MiB
- * holds ~1,950 commits; at 100k sessions (a 23.6 MB image plus the room a checkpoint leaves, see
- * `keepRoom`) that amortises the checkpoint to ~13.5 KB written per change, under the 16 KB target,
- * where 512 KiB would give ~26 KB. The price is replay at open after a crash: ~1,950 records on top of
- * loading the base, ~150-350 ms in a fresh process on the shared test machine (see the bench).
+ * The journal's size bound, from `npm run bench` (group store). A one-field edit is a ~166-byte record
+ * (the changed column only), so 1 MiB holds ~6,300 commits; at 100k sessions (a 35.7 MB image with the
+ * activity indexes and the room a checkpoint leaves, see `keepRoom`) that amortises the checkpoint to
+ * ~5.8 KB written per change, under the 16 KB target; 512 KiB would give ~11.5 KB. The larger bound is
+ * kept for sync: a push of 10,000 shares writes ~670 KB of records (one column of each row it marks)
+ * and a pull of 10,000 ~350 KB per page of 1,024 new rows, so 1 MiB lets a push finish without a
+ * whole-image write and a pull checkpoint every third page. The price is replay at open after a crash:
+ * 691 ms against 327 ms for the same base without a journal, in turns on the shared machine. Most of
+ * it is SQLite's first touch of each page the records change (~1,000 pages: ~170 ms in a fresh
+ * process), then ~35 µs per record while sql.js is still cold; 512 KiB would halve the second part.
  */
 export const DEFAULT_JOURNAL_LIMIT_BYTES = 1 << 20;
 

@@ -90,8 +90,10 @@ async function pullCollection(o: PullOptions, definition: EntityDefinition, team
     checkpoint = reread;
     await o.store.write((db) => setSyncState(db, key, String(reread)));
   }
+  const fetchAfter = (after: number) => api.list({ where: { ...where, updated_at: { $gt: after } }, order: ['updated_at'], limit: pageSize });
+  let fetching = fetchAfter(checkpoint);
   for (;;) {
-    const page = await api.list({ where: { ...where, updated_at: { $gt: checkpoint } }, order: ['updated_at'], limit: pageSize });
+    const page = await fetching;
     if (page.records.length === 0) break;
     const changes: RemoteChange[] = [];
     let last = checkpoint;
@@ -110,6 +112,14 @@ async function pullCollection(o: PullOptions, definition: EntityDefinition, team
         o.logger.warn(`Skipped a ${definition.apiName} record from the server that FocusFlow cannot read: ${reason}`);
       }
     }
+    // The next page is asked for while this one is saved: the server answers while this thread waits
+    // for the disk. It starts from this page's last change, as it would after the save; when the save
+    // fails, its answer is dropped and the checkpoint stays where it was.
+    const more = page.records.length === pageSize;
+    if (more) {
+      fetching = fetchAfter(last);
+      fetching.catch(() => undefined);
+    }
     await o.store.write((db) => {
       for (const change of changes) {
         const outcome = applyRemoteChange(db, o.queue, definition, change, o.strategy);
@@ -120,7 +130,7 @@ async function pullCollection(o: PullOptions, definition: EntityDefinition, team
       setSyncState(db, key, String(last));
     });
     checkpoint = last;
-    if (page.records.length < pageSize) break;
+    if (!more) break;
   }
   // Read through to the end: what the earlier version left is either read now or noted by this one.
   if (reread !== undefined) await o.store.write((db) => forgetUnreadable(db, collection, { unlessReader: o.reader }));

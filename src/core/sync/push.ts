@@ -65,9 +65,10 @@ class Stop extends Error {
 export async function pushQueue(o: PushOptions): Promise<PushResult> {
   const batchSize = Math.max(1, Math.min(o.batchSize, MAX_TRANSACTION_OPS));
   const concurrency = o.concurrency ?? DEFAULT_PUSH_CONCURRENCY;
-  // Every store write persists the whole file and holds the event loop while it serialises it. So the
-  // first write takes a few batches (requests start at once) and claims the rest of the queue; the rest
-  // is then read in windows, which costs no file write, and results are recorded in a few large writes.
+  // Every store write holds the event loop while it reads back and encodes what it changed, then waits
+  // for an fsync. So the first write takes a few batches (requests start at once) and claims the rest of
+  // the queue; the rest is then read in windows, which costs no write, and results are recorded in a few
+  // large writes (each marks one column of its rows: a journal record of a few hundred KB).
   const lowWater = batchSize * concurrency * 2;
   const readSize = batchSize * (o.windowBatches ?? 40);
   const recordEvery = batchSize * (o.recordBatches ?? 100);

@@ -25,6 +25,12 @@ type Op =
   | { kind: 'delete'; id: number }
   | { kind: 'deleteAll'; table: 'sessions' | 'tags' | 'session_log' }
   | { kind: 'tag'; name: string; n: number }
+  | { kind: 'upsertTag'; name: string; n: number }
+  | { kind: 'renameTag'; from: string; to: string }
+  | { kind: 'moveTag'; name: string; by: number }
+  | { kind: 'bumpTags' }
+  | { kind: 'moveLog'; by: number }
+  | { kind: 'sameLabel'; id: number }
   | { kind: 'trimLog' }
   | { kind: 'migrate'; step: number }
   | { kind: 'group'; ops: Op[] }
@@ -33,6 +39,7 @@ type Op =
 
 const id = fc.integer({ min: 0, max: 12 });
 const label = fc.string({ maxLength: 40 });
+const tagName = fc.constantFrom('a', 'b', 'c', 'd');
 const simple: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('insert' as const), id, label }),
   fc.record({ kind: fc.constant('replace' as const), id, label }),
@@ -40,6 +47,12 @@ const simple: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), id }),
   fc.record({ kind: fc.constant('deleteAll' as const), table: fc.constantFrom('sessions' as const, 'tags' as const, 'session_log' as const) }),
   fc.record({ kind: fc.constant('tag' as const), name: fc.constantFrom('a', 'b', 'c', 'd'), n: fc.integer({ min: -5, max: 1e9 }) }),
+  fc.record({ kind: fc.constant('upsertTag' as const), name: tagName, n: fc.integer({ min: -5, max: 1e9 }) }),
+  fc.record({ kind: fc.constant('renameTag' as const), from: tagName, to: tagName }),
+  fc.record({ kind: fc.constant('moveTag' as const), name: tagName, by: fc.integer({ min: -3, max: 3 }) }),
+  fc.constant({ kind: 'bumpTags' as const }),
+  fc.record({ kind: fc.constant('moveLog' as const), by: fc.integer({ min: 1, max: 3 }) }),
+  fc.record({ kind: fc.constant('sameLabel' as const), id }),
   fc.constant({ kind: 'trimLog' as const }),
   fc.constant({ kind: 'failing' as const }),
 );
@@ -71,6 +84,21 @@ function apply(o: Exclude<Op, { kind: 'group' | 'reopen' }>): (db: SqlDb) => voi
       return (db) => db.run(`DELETE FROM ${o.table}`);
     case 'tag':
       return (db) => db.run('INSERT OR REPLACE INTO tags (name, n) VALUES (?, ?)', [o.name, o.n]);
+    // Updates recorded as the columns they change: a key given up and taken, a row moved to another
+    // rowid, many rows at once, and an update that changes nothing.
+    case 'upsertTag':
+      return (db) => db.run('INSERT INTO tags (name, n) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET n = excluded.n', [o.name, o.n]);
+    case 'renameTag':
+      return (db) => db.run('UPDATE OR REPLACE tags SET name = ? WHERE name = ?', [o.to, o.from]);
+    case 'moveTag':
+      return (db) => db.run('UPDATE OR REPLACE tags SET id = id + ? WHERE name = ?', [o.by, o.name]);
+    case 'moveLog':
+      // A new rowid in a table with no other unique key: nothing but the record removes the old row.
+      return (db) => db.run('UPDATE OR IGNORE session_log SET n = n + ? WHERE n = (SELECT min(n) FROM session_log)', [o.by]);
+    case 'bumpTags':
+      return (db) => db.run('UPDATE tags SET n = n + 1');
+    case 'sameLabel':
+      return (db) => db.run('UPDATE sessions SET label = label WHERE id = ?', [`s${o.id}`]);
     case 'trimLog':
       return (db) => db.run('DELETE FROM session_log WHERE n = (SELECT max(n) FROM session_log)');
     case 'failing':

@@ -94,6 +94,20 @@ describe('store: many windows, one file', function () {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it("takes in another window's one-column updates as such, and keeps nothing of them once applied", async () => {
+    const file = tempDbFile();
+    const a = (await openStoreOnDisk({ file, logger: silentLogger, pollMs: 60_000 })).store;
+    const b = (await openStoreOnDisk({ file, logger: silentLogger, pollMs: 60_000 })).store;
+    await b.write(insertSession('s'));
+    for (let i = 0; i < 200; i++) await a.write((db) => db.run("UPDATE sessions SET label = ? WHERE id = 's'", [`label ${i}`]));
+    assert.strictEqual(b.read((db) => db.get<{ label: string }>("SELECT label FROM sessions WHERE id = 's'")?.label), 'label 199');
+    // The column triggers note every update on b's connection, its own and those it replays from a:
+    // a window that only follows must not collect them for as long as it stays open.
+    const noted = b.read((db) => db.get<{ n: number }>('SELECT count(*) AS n FROM temp.focusflow_changed_rows')?.n);
+    assert.strictEqual(noted, 0);
+    await Promise.all([a.close(), b.close()]);
+  });
+
   it("never erases another window's write when both write in turn without reading", async () => {
     const file = tempDbFile();
     const a = (await openStoreOnDisk({ file, logger: silentLogger, pollMs: 60_000 })).store;
