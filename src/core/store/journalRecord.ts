@@ -42,6 +42,21 @@ export interface JournalRecord {
 }
 
 const HEADER = 8;
+
+/**
+ * Records since the compact format (no column names, updates as changed columns) keep their tables under
+ * `changes`, leave `tables` empty, and mark their generation. The first journaling build (0.1.0) reads
+ * `tables` and compares the generation with its base's: to it such a journal is one of another base,
+ * which it keeps aside as `.stale-<time>` and names in its log, instead of applying part of a record it
+ * cannot read or cutting the journal off as damaged.
+ */
+const COMPACT_MARK = '#compact';
+
+/** The record as it is written: see COMPACT_MARK. */
+interface StoredRecord extends Omit<JournalRecord, 'tables'> {
+  tables: Record<string, TableChanges>;
+  changes?: Record<string, TableChanges>;
+}
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -51,7 +66,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * by a crash or garbled by the disk is recognised and never applied.
  */
 export function encodeRecord(record: JournalRecord): Uint8Array {
-  const payload = encoder.encode(JSON.stringify(record, (_key, value: unknown) => encodeValue(value)));
+  const stored: StoredRecord = { ...record, generation: `${record.generation}${COMPACT_MARK}`, tables: {}, changes: record.tables };
+  const payload = encoder.encode(JSON.stringify(stored, (_key, value: unknown) => encodeValue(value)));
   const bytes = new Uint8Array(HEADER + payload.length);
   const view = new DataView(bytes.buffer);
   view.setUint32(0, payload.length, true);
@@ -61,7 +77,8 @@ export function encodeRecord(record: JournalRecord): Uint8Array {
 }
 
 export interface DecodedJournal {
-  records: { record: JournalRecord; end: number }[];
+  /** `legacy`: written by the first journaling build, with column names and whole rows (still replayed). */
+  records: { record: JournalRecord; end: number; legacy?: boolean }[];
   /** Where the readable records stop, when bytes follow them: why those bytes are not a record. */
   damaged?: { offset: number; reason: string };
   /** Bytes of a record still being written: a length that runs past the end of what was read. */
@@ -83,15 +100,24 @@ export function decodeRecords(bytes: Uint8Array, base = 0): DecodedJournal {
       return { records, damaged: { offset: base + at, reason: 'a record whose checksum does not match' } };
     }
     let record: JournalRecord;
+    let legacy: boolean;
     try {
-      record = reviveValues(JSON.parse(decoder.decode(payload)) as JournalRecord);
+      ({ record, legacy } = fromStored(JSON.parse(decoder.decode(payload)) as StoredRecord));
+      reviveValues(record);
     } catch (err) {
       return { records, damaged: { offset: base + at, reason: `a record that cannot be read (${(err as Error).message})` } };
     }
     at += HEADER + length;
-    records.push({ record, end: base + at });
+    records.push(legacy ? { record, end: base + at, legacy } : { record, end: base + at });
   }
   return { records };
+}
+
+function fromStored(stored: StoredRecord): { record: JournalRecord; legacy: boolean } {
+  const { changes, ...rest } = stored;
+  if (!changes) return { record: stored, legacy: true };
+  if (!stored.generation.endsWith(COMPACT_MARK)) throw new Error('a compact record without its mark');
+  return { record: { ...rest, generation: stored.generation.slice(0, -COMPACT_MARK.length), tables: changes }, legacy: false };
 }
 
 // JSON has neither bytes nor infinities; SQLite has both.

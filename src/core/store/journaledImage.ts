@@ -110,6 +110,7 @@ export class JournaledImage {
     }
     const decoded = decodeRecords(bytes, this.offset);
     const applied = this.applyRecords(this.db, decoded);
+    if (decoded.records.some((r) => r.legacy)) this.needsCheckpoint = true;
     new ChangedColumns(this.db).forget();
     this.counters.recordsApplied += applied;
     return applied > 0;
@@ -246,7 +247,9 @@ export class JournaledImage {
     this.baseVersion = base?.version;
     this.journalVersion = journal?.version;
     this.suspect = false;
-    this.needsCheckpoint = !loaded.generation;
+    // A journal of the first format is folded into the base rather than continued in the new one: an
+    // older build reading the journal would stop at the first new record and cut the rest off.
+    this.needsCheckpoint = !loaded.generation || !!loaded.legacy;
     this.counters.reloads++;
   }
 

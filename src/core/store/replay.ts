@@ -16,6 +16,8 @@ export interface Loaded {
   foreign?: { records: number; redundant: boolean };
   /** Bytes after the last applicable record that are not one (a torn or damaged tail). */
   tail?: { offset: number; reason: string };
+  /** Records of the first journaling build were replayed: the next write folds them into a checkpoint. */
+  legacy?: boolean;
 }
 
 /** Where replay stands: the next record must be of this generation and base, with this sequence number. */
@@ -50,6 +52,7 @@ export function loadState(sql: SqlJsStatic, baseBytes: Uint8Array | undefined, b
     }
     const state: RecordState = { offset: 0, nextSeq: 1, generation, base: baseVersion };
     applyInOrder(db, decoded, state);
+    if (decoded.records.some((r) => r.legacy)) loaded.legacy = true;
     loaded.offset = state.offset;
     loaded.nextSeq = state.nextSeq;
     if (loaded.offset < journalBytes.length) loaded.tail = { offset: loaded.offset, reason: state.stopped ?? describeTail(decoded) };

@@ -10,6 +10,7 @@ import { createNodeStorage } from '../../../src/node/store/nodeStorage';
 import { applyInOrder, loadState, type RecordState } from '../../../src/core/store/replay';
 import { loadSqlJs } from '../../../src/core/store/sqlite';
 import { tempDbFile } from '../../support/bundleScript';
+import { readAsFormat1, writeAsFormat1 } from './fixtures/journalFormat1';
 import { assertSameDump, dump, dumpOnDisk, insertSession, journalOf, openAt, plainSessionIds, recordingLogger, sizeOf } from './journalHelpers';
 
 const ids = (db: SqlDb) => db.all<{ id: string }>('SELECT id FROM sessions ORDER BY id').map((r) => r.id);
@@ -293,6 +294,41 @@ describe('store: commit journal', function () {
     const reopened = await openAt(file);
     assertSameDump(reopened.read(dump), live, 'the named record and the compact one after it both applied');
     await reopened.close();
+    await store.close();
+  });
+
+  it('reads a journal the first journaling build wrote, and folds it into the base at open', async () => {
+    const file = tempDbFile();
+    const store = await openAt(file);
+    await store.write(insertSession('a'));
+    const [{ record }] = decodeRecords(fs.readFileSync(journalOf(file))).records;
+    const columns = store.read((db) => db.all<{ name: string }>("SELECT name FROM pragma_table_info('sessions')").map((c) => c.name));
+    const live = store.read(dump);
+    // the journal as 0.1.0 would have left it after a crash: the same change, in its format
+    const upserts = record.tables.sessions.upserts!;
+    fs.writeFileSync(journalOf(file), writeAsFormat1({ generation: record.generation, base: record.base, seq: record.seq, tables: { sessions: { columns, upserts, deletes: [] } } }));
+    const reopened = await openAt(file);
+    assertSameDump(reopened.read(dump), live, 'the 0.1.0 record applied');
+    assert.ok(!fs.existsSync(journalOf(file)) || sizeOf(journalOf(file)) === 0, 'folded into a checkpoint at open, so no new record follows an old one');
+    assert.deepStrictEqual(await plainSessionIds(file), ['a'], 'the base alone holds it');
+    await reopened.close();
+    await store.close();
+  });
+
+  it('writes records the first journaling build takes for another base\'s, so it sets them aside instead of cutting them', async () => {
+    const file = tempDbFile();
+    const store = await openAt(file);
+    await store.write(insertSession('a'));
+    await store.write((db) => db.run("UPDATE sessions SET label = 'renamed' WHERE id = 'a'"));
+    const generation = store.read((db) => db.get<{ generation: string }>('SELECT generation FROM store_generation'))?.generation;
+    assert.ok(generation, 'the base has a generation');
+    const seen = readAsFormat1(fs.readFileSync(journalOf(file)));
+    assert.strictEqual(seen.damaged, undefined, 'to 0.1.0 the records are whole, not damaged (it would cut them off)');
+    assert.strictEqual(seen.records.length, 2);
+    for (const r of seen.records) {
+      assert.notStrictEqual(r.generation, generation, 'of another base to 0.1.0, which keeps such a journal aside as .stale-<time>');
+      assert.deepStrictEqual(r.tables, {}, 'nothing 0.1.0 could apply in part');
+    }
     await store.close();
   });
 
