@@ -11,6 +11,7 @@ import { silentLogger } from '../../src/core/logger';
 import { openStoreOnDisk } from '../../src/node/store/openStore';
 import { ensurePackage, vsix } from './extension.bench';
 import type { BenchResult } from './report';
+import { seed } from './store.bench';
 
 const root = path.resolve(__dirname, '../..');
 const hostDir = path.join(root, '.vscode-test-host');
@@ -78,17 +79,7 @@ async function seededDatabase(tmp: string): Promise<Uint8Array> {
   const file = path.join(tmp, 'seed', 'focusflow.sqlite');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const { store } = await openStoreOnDisk({ file, logger: silentLogger });
-  await store.write((db) => {
-    const day = 864e5;
-    for (let i = 0; i < SESSIONS; i++) {
-      const start = new Date(Date.now() - (i % 365) * day - (i % 24) * 36e5).toISOString();
-      db.run(
-        `INSERT INTO sessions (id, kind, label, start_time, end_time, planned_duration_minutes, actual_duration_seconds,
-           state, completed, created_at, last_modified) VALUES (?, 'focus', ?, ?, ?, 25, 1500, 'completed', 1, ?, ?)`,
-        [`bench-${i}`, `Task ${i % 50}`, start, start, start, start],
-      );
-    }
-  });
+  await store.write((db) => seed(db, SESSIONS));
   await store.close();
   return fs.readFileSync(file);
 }

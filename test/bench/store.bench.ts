@@ -16,7 +16,8 @@ const RUNS = 7;
 const wasmFile = require.resolve('sql.js/dist/sql-wasm.wasm');
 const SHARES_PER_DAY = 400;
 
-function seed(db: SqlDb, count: number): void {
+/** `count` completed focus sessions spread over a year, as the store and hosts benches load them. */
+export function seed(db: SqlDb, count: number): void {
   const day = 864e5;
   for (let i = 0; i < count; i++) {
     const start = new Date(Date.now() - (i % 365) * day - (i % 24) * 36e5).toISOString();
