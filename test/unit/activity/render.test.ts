@@ -1,13 +1,10 @@
 import * as assert from 'assert';
-import * as fs from 'fs';
 import * as path from 'path';
-import type { Browser, Page } from 'playwright-core';
 import { getTeamActivity, MAX_STREAK_DAYS, type RangeDays } from '../../../src/core/activity';
 import type { HostMessage } from '../../../src/webview/protocol';
 import { insertMember, insertSession, insertTeam, openTempStore } from './seed';
-import { assertClosedRoom as assertRoom, chromiumMissing, launchChromium, openViewPage, rgbToHex, WebviewServer, type PageSetup, type PageWatch } from './webviewPage';
+import { ARTIFACTS, rgbToHex, useChromiumRoom, type PageSetup } from './webviewPage';
 
-const ARTIFACTS = path.resolve(__dirname, '../../../test-artifacts');
 const XSS_NAME = '<img src=x onerror=alert(1)>';
 const XSS_FLAG = '<img src=y onerror="window.__pwned=1">';
 const NOW = Date.parse('2026-03-10T16:30:00.000Z');
@@ -49,31 +46,10 @@ async function fixtureReplies(): Promise<Record<RangeDays, HostMessage>> {
 
 describe('activity webview in headless Chromium', function () {
   this.timeout(60_000);
-  let browser: Browser | undefined;
-  let server: WebviewServer;
   let replies: Record<RangeDays, HostMessage>;
-
-  before(async function () {
-    const missing = chromiumMissing();
-    if (missing) {
-      console.log(`      skipped: ${missing}`);
-      this.skip();
-    }
+  const { open, assertClosedRoom } = useChromiumRoom(async () => {
     replies = await fixtureReplies();
-    server = new WebviewServer();
-    await server.start();
-    browser = await launchChromium();
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
   });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  const open = (setup: PageSetup) => openViewPage(browser!, server, setup);
-
-  const assertClosedRoom = (page: Page, watch: PageWatch) => assertRoom(page, watch, server);
 
   for (const theme of ['light', 'dark', 'high-contrast'] as const) {
     it(`shows the team's week in the ${theme} theme (screenshot in test-artifacts)`, async () => {

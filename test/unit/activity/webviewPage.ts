@@ -10,6 +10,8 @@ import type { HostMessage, WebviewState } from '../../../src/webview/protocol';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const repo = path.resolve(__dirname, '../../..');
+/** Where the render tests leave their screenshots. */
+export const ARTIFACTS = path.join(repo, 'test-artifacts');
 
 /** Why the browser tests cannot run here, or undefined when they can. */
 export function chromiumMissing(): string | undefined {
@@ -186,6 +188,36 @@ export async function openViewPage(browser: Browser, server: WebviewServer, setu
   await preparePage(page, setup);
   await page.goto(`${server.origin}/`);
   return { page, watch };
+}
+
+/**
+ * Gives the calling suite the webview server and headless Chromium: started before its tests (the suite
+ * is skipped, saying why, where Chromium is missing), closed after them. `prepare` runs first, once
+ * Chromium is known to be there (the suite's fixture data).
+ */
+export function useChromiumRoom(prepare: () => Promise<void>, height?: number) {
+  let browser: Browser | undefined;
+  let server: WebviewServer | undefined;
+  before(async function () {
+    const missing = chromiumMissing();
+    if (missing) {
+      console.log(`      skipped: ${missing}`);
+      this.skip();
+    }
+    await prepare();
+    server = new WebviewServer();
+    await server.start();
+    browser = await launchChromium();
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  return {
+    open: (setup: PageSetup) => openViewPage(browser!, server!, setup, height),
+    assertClosedRoom: (page: Page, watch: PageWatch) => assertClosedRoom(page, watch, server!),
+  };
 }
 
 /** What every page must show at the end: no error, no dialog, no request beyond its own three files. */

@@ -1,14 +1,12 @@
 import * as assert from 'assert';
-import * as fs from 'fs';
 import * as path from 'path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { getPersonalActivity, type RangeDays } from '../../../src/core/activity';
 import type { HostMessage, TeamLink } from '../../../src/webview/protocol';
 import { insertLocalSession } from './localSeed';
 import { openTempStore, prng } from './seed';
-import { assertClosedRoom as assertRoom, chromiumMissing, launchChromium, openViewPage, rgbToHex, WebviewServer, type PageSetup, type PageWatch } from './webviewPage';
+import { ARTIFACTS, rgbToHex, useChromiumRoom } from './webviewPage';
 
-const ARTIFACTS = path.resolve(__dirname, '../../../test-artifacts');
 const NOW = Date.parse('2026-03-10T16:30:00.000Z');
 const TIME_ZONE = 'Europe/Berlin';
 
@@ -42,31 +40,10 @@ async function personalReplies(team: TeamLink, goalMinutes = 120): Promise<Recor
 
 describe('the "You" page in headless Chromium', function () {
   this.timeout(60_000);
-  let browser: Browser | undefined;
-  let server: WebviewServer;
   let solo: Record<RangeDays, HostMessage>;
-
-  before(async function () {
-    const missing = chromiumMissing();
-    if (missing) {
-      console.log(`      skipped: ${missing}`);
-      this.skip();
-    }
+  const { open, assertClosedRoom } = useChromiumRoom(async () => {
     solo = await personalReplies('disconnected');
-    server = new WebviewServer();
-    await server.start();
-    browser = await launchChromium();
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  const open = (setup: PageSetup) => openViewPage(browser!, server, setup, 1000);
-
-  const assertClosedRoom = (page: Page, watch: PageWatch) => assertRoom(page, watch, server);
+  }, 1000);
 
   const sent = (page: Page) => page.evaluate(() => (window as unknown as { __sent: unknown[] }).__sent);
 
