@@ -2,11 +2,11 @@
 // local TrailBase-compatible server process on loopback.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { ActivationContext, FocusFlowApi } from '../../src/extension';
+import type { FocusFlowApi } from '../../src/extension';
 import type { ConnectResult } from '../../src/ui/team/connectCommands';
 import type { TestServer } from '../server/harness';
 import { startTestServer } from './servers';
-import { activateExtension, filesUnder, logText, MemorySecretStorage, readDb, readIfPresent, waitFor } from './helpers';
+import { activateExtension, activationContext, filesUnder, logText, MemorySecretStorage, readDb, readIfPresent, waitFor } from './helpers';
 
 const PASSWORD = 'focusflow-it-password';
 
@@ -61,13 +61,7 @@ describe('team connection in a real VS Code host', function () {
   it('stores the tokens only in SecretStorage: not in the database file, not in the log; restores them after a restart', async () => {
     const user = await newUser();
     const secrets = new MemorySecretStorage();
-    const context: ActivationContext = {
-      extensionUri: extension.extensionUri,
-      globalStorageUri: realApi.storageUri,
-      subscriptions: [],
-      secrets,
-      logUri: realApi.logUri,
-    };
+    const context = activationContext(extension, realApi, secrets);
     await extensionModule.deactivate();
     try {
       let api = await extensionModule.activate(context);

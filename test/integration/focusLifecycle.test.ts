@@ -6,7 +6,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ActivationContext, FocusFlowApi } from '../../src/extension';
-import { activateExtension, changeDbWhileInactive, exists, MemorySecretStorage, readDb, removeFolder, scratchFolder, skipInWebWorker, storageIn, waitFor } from './helpers';
+import { activateExtension, activationContext, changeDbWhileInactive, exists, MemorySecretStorage, readDb, removeFolder, scratchFolder, skipInWebWorker, storageIn, waitFor } from './helpers';
 import { host } from './host/node';
 
 interface SessionResult {
@@ -25,13 +25,7 @@ describe('focus extension lifecycle in a real VS Code host', () => {
   let extensionModule: FocusFlowApi['lifecycle'];
   const scratch: vscode.Uri[] = [];
 
-  const contextFor = (storage: vscode.Uri): ActivationContext => ({
-    extensionUri: extension.extensionUri,
-    globalStorageUri: storage,
-    subscriptions: [],
-    secrets,
-    logUri,
-  });
+  const contextFor = (storage: vscode.Uri): ActivationContext => activationContext(extension, { storageUri: storage, logUri }, secrets);
 
   const stateOnDisk = (db: vscode.Uri, id: string) =>
     readDb(db, (db) => db.get<{ state: string }>('SELECT state FROM sessions WHERE id = ?', [id])?.state);

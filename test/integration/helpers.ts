@@ -3,7 +3,7 @@
 // answering its quick picks. Nothing here may need Node: the same tests run in the web worker host.
 import * as vscode from 'vscode';
 import initSqlJs, { type SqlJsStatic, type SqlValue } from 'sql.js';
-import type { FocusFlowApi } from '../../src/extension';
+import type { ActivationContext, FocusFlowApi } from '../../src/extension';
 import { silentLogger } from '../../src/core/logger';
 import { DEFAULT_JOURNAL_LIMIT_BYTES, Store } from '../../src/core/store';
 import { JournaledImage } from '../../src/core/store/journaledImage';
@@ -27,6 +27,18 @@ export async function activateExtension(): Promise<ActivatedExtension> {
   const api = await extension.activate();
   if (!api || !(api.dbUri instanceof vscode.Uri)) throw new Error(`${EXTENSION_ID}'s activate() returned no API`);
   return { extension, api };
+}
+
+/**
+ * The context for an activation of the tests' own (`api.lifecycle.activate`): the real extension's
+ * files, storage and log folder as given (read when called), and SecretStorage the test controls.
+ */
+export function activationContext(
+  extension: vscode.Extension<unknown>,
+  places: { storageUri: vscode.Uri; logUri: vscode.Uri },
+  secrets: vscode.SecretStorage,
+): ActivationContext {
+  return { extensionUri: extension.extensionUri, globalStorageUri: places.storageUri, subscriptions: [], secrets, logUri: places.logUri };
 }
 
 /** Read-only queries over one snapshot of a database file. */

@@ -9,12 +9,12 @@ import { uuidToBase64, uuidv7 } from '../../src/core/ids';
 import { silentLogger } from '../../src/core/logger';
 import type { MemberRecord } from '../../src/core/models';
 import { TrailBaseClient } from '../../src/core/trailbase';
-import type { ActivationContext, FocusFlowApi } from '../../src/extension';
+import type { FocusFlowApi } from '../../src/extension';
 import type { ConnectResult } from '../../src/ui/team/connectCommands';
 import type { TestServer } from '../server/harness';
 import { startTestServer } from './servers';
 import { MemoryTokenStore } from '../support/memoryTokenStore';
-import { activateExtension, MemorySecretStorage, waitFor } from './helpers';
+import { activateExtension, activationContext, MemorySecretStorage, waitFor } from './helpers';
 
 const PASSWORD = 'focusflow-it-password';
 const command = <T>(id: string, arg?: unknown) => vscode.commands.executeCommand<T | undefined>(id, arg);
@@ -44,13 +44,7 @@ describe('start-up races of the command contract, in a real VS Code host', funct
   /** An activation of the tests' own, on the real storage, with SecretStorage the test controls. */
   const ownActivation = () => {
     const secrets = new MemorySecretStorage();
-    const context: ActivationContext = {
-      extensionUri: extension.extensionUri,
-      globalStorageUri: realApi.storageUri,
-      subscriptions: [],
-      secrets,
-      logUri: realApi.logUri,
-    };
+    const context = activationContext(extension, realApi, secrets);
     return { secrets, context };
   };
   const credentials = (email: string) => ({ serverUrl: server.url, credentials: { email, password: PASSWORD } });

@@ -3,12 +3,12 @@
 // a refused code typed again, a lapsed sign-in started over) and through "Sign In Again".
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { ActivationContext, FocusFlowApi } from '../../src/extension';
+import type { FocusFlowApi } from '../../src/extension';
 import type { ConnectResult } from '../../src/ui/team/connectCommands';
 import type { TestServer } from '../server/harness';
 import { startTestServer } from './servers';
 import { newTotpSecret, totpCode } from '../server/totp';
-import { activateExtension, logText, MemorySecretStorage, waitFor } from './helpers';
+import { activateExtension, activationContext, logText, MemorySecretStorage, waitFor } from './helpers';
 
 const PASSWORD = 'focusflow-it-password';
 const LOGIN = 'POST /api/auth/v1/login';
@@ -123,13 +123,7 @@ describe('two-factor sign-in in a real VS Code host', function () {
     const user = await newUser();
     const { extension } = await activateExtension();
     const module = api.lifecycle;
-    const context = (secrets: vscode.SecretStorage): ActivationContext => ({
-      extensionUri: extension.extensionUri,
-      globalStorageUri: api.storageUri,
-      subscriptions: [],
-      secrets,
-      logUri: api.logUri,
-    });
+    const context = (secrets: vscode.SecretStorage) => activationContext(extension, api, secrets);
     await module.deactivate();
     try {
       let current = await module.activate(context(new MemorySecretStorage()));
