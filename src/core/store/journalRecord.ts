@@ -1,3 +1,4 @@
+import { fromBase64, toBase64 } from '../bytes';
 import { crc32 } from './crc32';
 import type { SqlParam } from './sqlDb';
 
@@ -148,17 +149,4 @@ function decodeValue(value: unknown): unknown {
     if (typeof v.$n === 'string') return Number(v.$n);
   }
   return value;
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);
-  return btoa(binary);
-}
-
-function fromBase64(text: string): Uint8Array {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }

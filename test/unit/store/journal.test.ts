@@ -297,6 +297,22 @@ describe('store: commit journal', function () {
     await store.close();
   });
 
+  it('keeps bytes and infinities, which JSON has no form for, through the journal', async () => {
+    const file = tempDbFile();
+    const store = await openAt(file);
+    await store.write(insertSession('a'));
+    // SQLite keeps whatever a column is given: a blob in a text column, an infinity in a number one
+    const blob = new Uint8Array([0, 1, 2, 250, 251, 252, 253, 254, 255]);
+    await store.write((db) => db.run('UPDATE sessions SET label = ?, paused_seconds = ? WHERE id = ?', [blob, -Infinity, 'a']));
+    const reopened = await openAt(file);
+    assertSameDump(reopened.read(dump), store.read(dump), 'base + journal reopen to the live database');
+    const row = reopened.read((db) => db.get<{ label: Uint8Array; paused_seconds: number }>('SELECT label, paused_seconds FROM sessions WHERE id = ?', ['a']));
+    assert.deepStrictEqual([...row!.label], [...blob]);
+    assert.strictEqual(row!.paused_seconds, -Infinity);
+    await reopened.close();
+    await store.close();
+  });
+
   it('reads a journal the first journaling build wrote, and folds it into the base at open', async () => {
     const file = tempDbFile();
     const store = await openAt(file);
