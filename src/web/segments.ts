@@ -37,14 +37,14 @@ export function parseSegmentNames(files: readonly string[]): Segment[] {
 
 /**
  * The newest version of one logical file that a reader can take whole: every index from 0 up without a
- * gap, each the longest copy whose real length (from `sizeOf`) matches its name. Only the first and the
+ * gap, each the longest copy that `isWhole` (its real length matches its name). Only the first and the
  * last index can hold a torn copy (a replace writes index 0 of a new version; an append rewrites or adds
  * the last index), so only they are checked; a version whose index 0 is torn is passed over for the one
  * before it, and a torn last copy for the shorter copy it was replacing.
  */
 export async function latestReadable(
   segments: readonly Segment[],
-  sizeOf: (file: string) => Promise<number | undefined>,
+  isWhole: (segment: Segment) => Promise<boolean>,
 ): Promise<Version | undefined> {
   const versions = [...new Set(segments.map((s) => s.version))].sort((a, b) => b - a);
   for (const number of versions) {
@@ -57,7 +57,7 @@ export async function latestReadable(
       const mustCheck = index === 0 || index === lastIndex;
       let taken: Segment | undefined;
       for (const copy of copies) {
-        if (!mustCheck || (await sizeOf(copy.file)) === copy.size) {
+        if (!mustCheck || (await isWhole(copy))) {
           taken = copy;
           break;
         }

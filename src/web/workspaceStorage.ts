@@ -94,21 +94,21 @@ export function createWorkspaceStorage(folder: vscode.Uri, options: WorkspaceSto
     }
   };
 
-  const fileSize = async (file: string): Promise<number | undefined> => {
-    if (whole.has(file)) return parseSegmentNames([file])[0]?.size;
+  const isWhole = async (segment: Segment): Promise<boolean> => {
+    if (whole.has(segment.file)) return true;
     try {
-      const { size } = await fs.stat(at(file));
-      if (size === parseSegmentNames([file])[0]?.size) whole.add(file);
-      return size;
+      if ((await fs.stat(at(segment.file))).size !== segment.size) return false;
     } catch (err) {
-      if (isNotFound(err)) return undefined;
+      if (isNotFound(err)) return false;
       throw err;
     }
+    whole.add(segment.file);
+    return true;
   };
 
   /** The version a reader takes for `name`, each chosen segment's length checked against its name. */
   const current = async (name: string, all?: Segment[]): Promise<Version | undefined> =>
-    latestReadable((all ?? (await listing())).filter((s) => s.name === name), fileSize);
+    latestReadable((all ?? (await listing())).filter((s) => s.name === name), isWhole);
 
   const writeNew = async (segment: Segment, bytes: Uint8Array): Promise<void> => {
     await ensureFolder();
