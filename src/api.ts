@@ -4,11 +4,10 @@ import type { TeamViewProbe } from './ui/team';
 
 /** What `activate()` resolves to: enough for the integration tests to find and observe the extension. */
 export interface FocusFlowApi {
-  storagePath: string;
-  dbPath: string;
-  /** Where this extension host writes its logs (the FocusFlow channel among them). */
-  logPath: string;
-  /** The same places as URIs: `file:` in the Node host, `vscode-remote:` or the browser's own in a web worker. */
+  /**
+   * The storage folder, the database, and where this extension host writes its logs (the FocusFlow
+   * channel among them): `file:` in the Node host, `vscode-remote:` or the browser's own in a web worker.
+   */
   storageUri: vscode.Uri;
   dbUri: vscode.Uri;
   logUri: vscode.Uri;

@@ -41,12 +41,9 @@ class Composition {
 
   async build(context: ActivationContext, lifecycle: FocusFlowApi['lifecycle']): Promise<FocusFlowApi> {
     const { platform } = this;
-    const storagePath = context.globalStorageUri.fsPath;
     const dbUri = vscode.Uri.joinPath(context.globalStorageUri, 'focusflow.sqlite');
-    const dbPath = dbUri.fsPath;
     // what the user is told: a path on a local disk, the URI of a browser's or a remote's storage
-    const dbName = dbUri.scheme === 'file' ? dbPath : dbUri.toString(true);
-    const logPath = context.logUri.fsPath;
+    const dbName = dbUri.scheme === 'file' ? dbUri.fsPath : dbUri.toString(true);
     const uris = { storageUri: context.globalStorageUri, dbUri, logUri: context.logUri, lifecycle };
     if (!log) {
       log = createLogger();
@@ -71,9 +68,6 @@ class Composition {
       showErrorWithLog(feedback, reason);
       this.add(registerUnavailableCommands([...focusCommandIds, ...connectCommandIds, ...syncCommandIds, ...teamCommandIds, 'focusflow.getTeamActivity', EXPORT_COMMAND_ID], feedback, reason));
       return {
-        storagePath,
-        dbPath,
-        logPath,
         ...uris,
         statusBarText: () => undefined,
         statusBarTooltip: () => undefined,
@@ -142,9 +136,6 @@ class Composition {
 
     logger.info(`Activated in ${Math.round(performance.now() - started)} ms (${platform.host} extension host); database ${dbName}`);
     return {
-      storagePath,
-      dbPath,
-      logPath,
       ...uris,
       statusBarText: () => statusBar.visibleText(),
       statusBarTooltip: () => statusBar.visibleTooltip(),
@@ -185,7 +176,7 @@ let log: ReturnType<typeof createLogger> | undefined;
 /** The module's activate() and deactivate() over one platform: each entry point makes one pair. */
 export function createEntry(platform: Platform): FocusFlowApi['lifecycle'] {
   let current: Composition | undefined;
-  /** The newest activation's view; its paths stay readable after deactivate(), its live parts do not. */
+  /** The newest activation's view; its places (URIs) stay readable after deactivate(), its live parts do not. */
   let latest: FocusFlowApi | undefined;
 
   /**
@@ -193,15 +184,6 @@ export function createEntry(platform: Platform): FocusFlowApi['lifecycle'] {
    * the newest instance: after the module is deactivated and activated again it describes the new one.
    */
   const api: FocusFlowApi = {
-    get storagePath() {
-      return requireLatest().storagePath;
-    },
-    get dbPath() {
-      return requireLatest().dbPath;
-    },
-    get logPath() {
-      return requireLatest().logPath;
-    },
     get storageUri() {
       return requireLatest().storageUri;
     },
