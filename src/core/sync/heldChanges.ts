@@ -1,6 +1,7 @@
 import { toLocalId } from '../ids';
 import type { Logger } from '../logger';
 import type { SqlDb, Store } from '../store';
+import { hostOf } from '../trailbase';
 import { getSyncState, setSyncState } from './syncState';
 
 /** Changes one account queued on this machine that wait while another account is signed in here. */
@@ -79,14 +80,6 @@ export function heldLines(held: readonly HeldChanges[]): string[] {
 export function heldWho(held: readonly HeldChanges[]): string {
   if (held.length === 1) return held[0].email ?? 'another account';
   return `${held.length} other accounts`;
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
 }
 
 /** Notes the signed-in account (one write, only when the note changes); a failure only costs the name. */

@@ -2,7 +2,8 @@ import type { Clock } from '../clock';
 import { Emitter, type Event } from '../events';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
-import { serverUrlText, type AuthState, type PendingSignIn, type TrailBaseClient } from '../trailbase';
+import { hostOf, serverUrlText, type AuthState, type PendingSignIn, type TrailBaseClient } from '../trailbase';
+import { deleteConnectionRow, readConnectionRow, saveConnectionRow, setActiveTeamInRow, type ConnectionRow } from './connectionRow';
 
 /** The signed-in link to a team server, as the `team_connection` row keeps it (never any secret). */
 export interface Connection {
@@ -21,15 +22,6 @@ export type ConnectionState =
   | { status: 'connected'; connection: Connection; client: TrailBaseClient }
   /** The row is there but the session is gone (refresh refused, secrets lost): sign in again. */
   | { status: 'signed-out'; serverUrl: string; email?: string; reason: string };
-
-interface ConnectionRow {
-  server_url: string;
-  team_id: string | null;
-  user_id: string | null;
-  connected_at: number;
-}
-
-const ROW_ID = 'default';
 
 /**
  * Connect, restore and disconnect. The database holds only the server URL, user and active team; the
@@ -159,13 +151,7 @@ export class ConnectionService {
       connected_at: this.o.clock.now(),
     };
     try {
-      await this.o.store.write((db) =>
-        db.run(
-          `INSERT OR REPLACE INTO team_connection (id, server_url, team_id, user_id, api_key, connected_at)
-           VALUES (?, ?, ?, ?, NULL, ?)`,
-          [ROW_ID, row.server_url, row.team_id, row.user_id, row.connected_at],
-        ),
-      );
+      await this.o.store.write((db) => saveConnectionRow(db, row));
     } catch (err) {
       // No row, no connection: the session just begun must not outlive it.
       await this.endServerSession(client);
@@ -200,14 +186,14 @@ export class ConnectionService {
       await client.restore().catch(() => undefined);
     }
     const result = client ? await this.endServerSession(client) : { serverSessionEnded: false };
-    await this.o.store.write((db) => db.run('DELETE FROM team_connection WHERE id = ?', [ROW_ID]));
+    await this.o.store.write(deleteConnectionRow);
     this.set({ status: 'disconnected' });
     return result;
   }
 
   /** Makes `teamId` the active team of this connection. */
   async setActiveTeam(teamId: string | undefined): Promise<void> {
-    await this.o.store.write((db) => db.run('UPDATE team_connection SET team_id = ? WHERE id = ?', [teamId ?? null, ROW_ID]));
+    await this.o.store.write((db) => setActiveTeamInRow(db, teamId));
     if (this.current.status === 'connected') {
       this.set({ ...this.current, connection: { ...this.current.connection, teamId } });
     }
@@ -282,22 +268,12 @@ export class ConnectionService {
   }
 
   private readRow(): ConnectionRow | undefined {
-    return this.o.store.read((db) =>
-      db.get<ConnectionRow>('SELECT server_url, team_id, user_id, connected_at FROM team_connection WHERE id = ?', [ROW_ID]),
-    );
+    return this.o.store.read(readConnectionRow);
   }
 
   private set(state: ConnectionState): ConnectionState {
     this.current = state;
     this.changes.fire(state);
     return state;
-  }
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
   }
 }

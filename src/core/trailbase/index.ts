@@ -26,4 +26,4 @@ export type { Where, CompareOp, FilterValue, ColumnCondition } from './filters';
 export { MAX_TRANSACTION_OPS, type TransactionOp, type TransactionResult, type TransactionOptions } from './transaction';
 export type { ChangeEvent, SubscribeHandlers, SubscribeOptions, Subscription, SubscriptionStatus } from './subscribe';
 export type { RetryPolicy } from './retry';
-export { validateServerUrl, serverUrlText, isEmailAddress, isLoopbackHost } from './url';
+export { validateServerUrl, serverUrlText, hostOf, isEmailAddress, isLoopbackHost } from './url';

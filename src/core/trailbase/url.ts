@@ -12,6 +12,15 @@ export function serverUrlText(input: string): string {
   return validateServerUrl(input).toString().replace(/\/$/, '');
 }
 
+/** A server's host for messages; the URL as given when it does not parse (a row written by hand). */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
 /** Whether the text looks like an email address (the server has the final word). */
 export function isEmailAddress(text: string): boolean {
   return /^[^\s@]+@[^\s@]+$/.test(text.trim());
