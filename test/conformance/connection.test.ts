@@ -132,6 +132,21 @@ describe('team connection (against the local TrailBase-compatible server)', func
     await store.close();
   });
 
+  it('a disconnect whose row cannot be removed still ends the session and says to sign in again', async () => {
+    const email = uniqueEmail('disconnect-unsaved');
+    await server.createVerifiedUser(email, PASSWORD);
+    const { store } = await openStoreOnDisk({ file: tempDbFile(), logger: silentLogger });
+    const connections = service(store, new MemoryTokenStore());
+    await connections.connect(server.url, email, PASSWORD);
+    // a database that refuses writes (here: closed) keeps the row
+    await store.close();
+    await assert.rejects(connections.disconnect(), /closed/);
+    const state = connections.state;
+    assert.strictEqual(state.status, 'signed-out', 'not left "connected" with a session the server has ended');
+    assert.match(state.status === 'signed-out' ? state.reason : '', /Connect to Team Server/);
+    connections.dispose();
+  });
+
   it('disconnects: ends the server session, forgets the secrets and the row, keeps local sessions', async () => {
     const email = uniqueEmail('disconnect');
     await server.createVerifiedUser(email, PASSWORD);
@@ -149,9 +164,13 @@ describe('team connection (against the local TrailBase-compatible server)', func
     await connections.connect(server.url, email, PASSWORD);
     const refreshToken = tokens.tokens!.refreshToken;
 
+    const states: string[] = [];
+    connections.onDidChange((s) => states.push(s.status));
     const result = await connections.disconnect();
     assert.deepStrictEqual(result, { serverSessionEnded: true });
     assert.strictEqual(connections.state.status, 'disconnected');
+    // a sign-out the user asked for is not "the server ended your session", even for a moment
+    assert.deepStrictEqual(states, ['disconnected']);
     assert.strictEqual(tokens.tokens, undefined);
     assert.strictEqual(store.read((db) => db.get('SELECT * FROM team_connection')), undefined);
     assert.strictEqual(store.read((db) => db.get<{ n: number }>('SELECT count(*) AS n FROM sessions'))!.n, 1);

@@ -178,6 +178,9 @@ export class ConnectionService {
   /** Signs out on the server when it can be reached, forgets the secrets and the row, keeps all local data. */
   async disconnect(): Promise<{ serverSessionEnded: boolean }> {
     this.generation++;
+    // Ending the session here makes the client report it gone: that is this sign-out, not the server's.
+    this.authListener?.dispose();
+    this.authListener = undefined;
     const s = this.current;
     let client = this.client;
     if (!client && s.status !== 'disconnected' && s.status !== 'connected') {
@@ -186,7 +189,17 @@ export class ConnectionService {
       await client.restore().catch(() => undefined);
     }
     const result = client ? await this.endServerSession(client) : { serverSessionEnded: false };
-    await this.o.store.write(deleteConnectionRow);
+    try {
+      await this.o.store.write(deleteConnectionRow);
+    } catch (err) {
+      // The session is over either way; the row stays, so the next window start offers to sign in again.
+      if (s.status !== 'disconnected') {
+        const email = s.status === 'connected' ? s.connection.email : s.status === 'signed-out' ? s.email : undefined;
+        const serverUrl = s.status === 'connected' ? s.connection.serverUrl : s.serverUrl;
+        this.set({ status: 'signed-out', serverUrl, email, reason: `You signed out of ${hostOf(serverUrl)}. Run "FocusFlow: Connect to Team Server" to sign in again.` });
+      }
+      throw err;
+    }
     this.set({ status: 'disconnected' });
     return result;
   }
